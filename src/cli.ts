@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// good-analytics CLI: the same services the admin API uses, without a running server.
+//   migrate · workspaces create <name> | list · keys create <workspace-id> [--name n] [--type secret|publishable] [--origins a,b] | list <workspace-id> | revoke <key-id> · partitions
+// Every command accepts --json for machine-readable output.
+import { parseArgs } from 'node:util'
+import { ConfigError } from './config.js'
+import { isUuid } from './db/uuid.js'
+import { runPartitionKeeper } from './db/partitions.js'
+import { startRuntime, type Runtime } from './runtime.js'
+import * as svc from './auth/service.js'
+import { normalizeOrigin } from './auth/origins.js'
+
+class UsageError extends Error {}
+
+const USAGE = `usage: good-analytics <command> [--json]
+  migrate                               apply pending migrations
+  workspaces create <name>              create a workspace
+  workspaces list                       list workspaces
+  keys create <workspace-id> [--name N] [--type secret|publishable] [--origins https://a.com,https://b.com]
+  keys list <workspace-id>              list a workspace's keys (never the keys themselves)
+  keys revoke <key-id>                  revoke a key
+  partitions                            create upcoming event partitions, apply retention`
+
+type Out = (human: string, json: unknown) => void
+
+async function run (rt: Runtime, args: string[], values: { name?: string, type?: string, origins?: string }, out: Out): Promise<void> {
+  const { db } = rt.database
+  const [cmd, sub, arg] = args
+  if (cmd === 'migrate') { out('migrations applied', { ok: true }); return }
+  if (cmd === 'partitions') {
+    const r = await runPartitionKeeper(rt.database.sql, { schema: rt.config.schema, retentionMonths: rt.config.retentionMonths })
+    out(r.months.map(m => `${m.partition_name}: ${m.status}`).concat(r.dropped.map(d => `${d}: dropped`)).join('\n') || 'skipped (another process holds the lock)', r)
+    return
+  }
+  if (cmd === 'workspaces' && sub === 'create') {
+    if (arg === undefined || arg.trim() === '') throw new UsageError('workspaces create needs a name')
+    const row = await svc.createWorkspace(db, arg.trim())
+    if (row === null) throw new Error('workspace id collision, try again')
+    out(`created workspace ${row.id} (${row.name})`, svc.workspaceView(row))
+    return
+  }
+  if (cmd === 'workspaces' && sub === 'list') {
+    const rows = (await svc.listWorkspaces(db)).map(svc.workspaceView)
+    out(rows.map(w => `${w.id}  ${w.name}`).join('\n'), rows)
+    return
+  }
+  if (cmd === 'keys' && (sub === 'create' || sub === 'list')) {
+    if (!isUuid(arg)) throw new UsageError(`keys ${sub} needs a workspace id (UUID)`)
+    if (await svc.findWorkspace(db, arg) === null) throw new UsageError(`workspace ${arg} not found`)
+    if (sub === 'list') {
+      const rows = (await svc.listApiKeys(db, arg)).map(svc.apiKeyView)
+      out(rows.map(k => `${k.id}  ${k.prefix}…  ${k.type}  ${k.name}${k.revoked_at === null ? '' : '  (revoked)'}`).join('\n'), rows)
+      return
+    }
+    const type = values.type ?? 'secret'
+    if (type !== 'secret' && type !== 'publishable') throw new UsageError('--type must be secret or publishable')
+    const origins = (values.origins ?? '').split(',').map(s => s.trim()).filter(Boolean).map(o => {
+      const n = normalizeOrigin(o)
+      if (n === null) throw new UsageError(`--origins: '${o}' is not an origin like https://www.example.com`)
+      return n
+    })
+    const { key, row } = await svc.createApiKey(db, rt.config.secret, { workspaceId: arg, name: values.name ?? 'cli', type, allowedOrigins: origins })
+    out(`created ${type} key ${row.id}\n${key}\n(shown only once)`, { ...svc.apiKeyView(row), key })
+    return
+  }
+  if (cmd === 'keys' && sub === 'revoke') {
+    if (!isUuid(arg)) throw new UsageError('keys revoke needs a key id (UUID)')
+    const row = await svc.revokeApiKey(db, arg)
+    if (row === null && await svc.findApiKey(db, arg) === null) throw new UsageError(`key ${arg} not found`)
+    out(`revoked ${arg}`, { id: arg, revoked: true })
+    return
+  }
+  throw new UsageError(USAGE)
+}
+
+async function main (): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, name: { type: 'string' }, type: { type: 'string' }, origins: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+  })
+  if (values.help === true || positionals.length === 0) { process.stdout.write(USAGE + '\n'); return }
+  const out: Out = (human, json) => { process.stdout.write((values.json === true ? JSON.stringify(json) : human) + '\n') }
+  let rt: Runtime | null = null
+  try {
+    rt = await startRuntime()
+    await run(rt, positionals, values, out)
+  } catch (err) {
+    const msg = err instanceof UsageError || err instanceof ConfigError ? err.message : `error: ${err instanceof Error ? err.message : String(err)}`
+    if (values.json === true) process.stdout.write(JSON.stringify({ error: msg }) + '\n')
+    else process.stderr.write(msg + '\n')
+    process.exitCode = err instanceof UsageError ? 2 : 1
+  } finally {
+    await rt?.close()
+  }
+}
+
+void main()

@@ -1,0 +1,51 @@
+// The one place that opens database connections. `sql` (postgres.js) serves the hot paths and
+// hand-written SQL; `db` (drizzle) the typed CRUD. Both see the configured schema first on the
+// search path, so table names are never qualified in code or migrations.
+import { Socket } from 'node:net'
+import postgres from 'postgres'
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
+
+export type Sql = postgres.Sql
+export type Db = PostgresJsDatabase
+
+export interface Database {
+  sql: Sql
+  db: Db
+  url: string
+  schema: string
+  close: () => Promise<void>
+}
+
+/** postgres.js leaves Nagle on; batched writes stall ~40 ms per round trip without this (STACK.md). */
+async function noDelaySocket (host: string, port: number): Promise<Socket> {
+  return await new Promise((resolve, reject) => {
+    const socket = new Socket()
+    socket.setNoDelay(true)
+    socket.once('error', reject)
+    socket.connect(port, host, () => { socket.removeListener('error', reject); resolve(socket) })
+  })
+}
+
+export function connect (url: string, schema: string, opts: { max?: number, onnotice?: (n: postgres.Notice) => void } = {}): Database {
+  const sql = postgres(url, {
+    max: opts.max ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    prepare: true,
+    onnotice: opts.onnotice ?? (() => {}),
+    connection: { search_path: `${schema},public`, application_name: 'good-analytics' },
+    // TLS connections keep postgres.js' own socket handling.
+    ...(/[?&](ssl|sslmode)=/.test(url) ? {} : { socket: async ({ host, port }: { host: string[], port: number[] }) => await noDelaySocket(host[0] ?? '127.0.0.1', port[0] ?? 5432) }),
+    types: { bigint: postgres.BigInt }
+  })
+  const db = drizzle({ client: sql })
+  return { sql, db, url, schema, close: async () => { await sql.end({ timeout: 5 }) } }
+}
+
+/** Errors that mean "the database cannot answer right now", as opposed to a bad query. */
+export function isDatabaseUnavailable (err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const code = (err as { code?: string }).code
+  if (code === undefined) return false
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006'].includes(code)
+}

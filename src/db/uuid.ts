@@ -1,0 +1,23 @@
+// UUIDv7 (RFC 9562): time-ordered ids made by the application, so inserts stay index-friendly
+// and an id tells when it was made.
+import { randomBytes } from 'node:crypto'
+
+let lastMs = 0
+let seq = 0
+
+export function uuidv7 (now = Date.now()): string {
+  // A monotonic 12-bit counter in rand_a keeps ids made in the same millisecond ordered.
+  if (now <= lastMs) { seq = (seq + 1) & 0xfff; if (seq === 0) lastMs += 1; now = lastMs } else { lastMs = now; seq = 0 }
+  const b = randomBytes(16)
+  b.writeUIntBE(now, 0, 6)
+  b[6] = 0x70 | (seq >> 8)
+  b[7] = seq & 0xff
+  b[8] = (b[8] & 0x3f) | 0x80
+  const h = b.toString('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export function isUuid (s: unknown): s is string {
+  return typeof s === 'string' && UUID_RE.test(s)
+}
