@@ -1,0 +1,59 @@
+// Guards the group-commit contract: acknowledged means committed, failures are never acknowledged,
+// the queue is bounded, fire-and-forget items are retried until they commit, close() drains.
+import t from 'tap'
+import { BufferUnavailable, IngestBuffer } from './ingest-buffer.js'
+
+function buffer (flush: (items: number[]) => Promise<void>, over: Partial<ConstructorParameters<typeof IngestBuffer<number>>[0]> = {}): IngestBuffer<number> {
+  return new IngestBuffer<number>({ name: 't', flush, flushMs: 2, maxBatch: 100, maxPending: 1000, ...over })
+}
+
+t.test('enqueue settles after the batch holding the item committed; items are grouped', async t => {
+  const batches: number[][] = []
+  const b = buffer(async items => { batches.push(items) })
+  await Promise.all([1, 2, 3, 4].map(i => b.enqueue(i)))
+  t.same(batches.flat().sort(), [1, 2, 3, 4])
+  t.ok(batches.length <= 2, 'grouped into few batches')
+})
+
+t.test('a failed flush rejects its writers with a 503 and never acknowledges them', async t => {
+  let fail = true
+  const committed: number[] = []
+  const b = buffer(async items => { if (fail) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' }); committed.push(...items) })
+  const results = await Promise.allSettled([b.enqueue(1), b.enqueue(2)])
+  t.same(results.map(r => r.status), ['rejected', 'rejected'])
+  t.ok((results[0] as PromiseRejectedResult).reason instanceof BufferUnavailable)
+  t.equal((results[0] as PromiseRejectedResult).reason.statusCode, 503)
+  // while down, new writers are refused at once
+  await t.rejects(b.enqueue(3), { code: 'INGEST_UNAVAILABLE' })
+  fail = false
+  await new Promise(resolve => setTimeout(resolve, 120))
+  await b.enqueue(4)
+  t.same(committed, [4])
+})
+
+t.test('the queue is bounded', async t => {
+  let release: () => void = () => {}
+  const gate = new Promise<void>(resolve => { release = resolve })
+  const b = buffer(async () => { await gate }, { maxPending: 3, maxBatch: 1, concurrency: 1 })
+  const p = [b.enqueue(1), b.enqueue(2), b.enqueue(3)]
+  await t.rejects(b.enqueue(4), { statusCode: 503 })
+  t.equal(b.push(5), false)
+  release()
+  await Promise.all(p)
+})
+
+t.test('pushed items are retried until they commit, and close() drains them', async t => {
+  let failures = 2
+  const committed: number[] = []
+  const b = buffer(async items => { if (failures-- > 0) throw new Error('down'); committed.push(...items) })
+  t.ok(b.push(1))
+  t.ok(b.push(2))
+  await b.close(5000)
+  t.same(committed, [1, 2])
+})
+
+t.test('enqueue after close is refused', async t => {
+  const b = buffer(async () => {})
+  await b.close()
+  await t.rejects(b.enqueue(1), { code: 'INGEST_UNAVAILABLE' })
+})

@@ -1,0 +1,137 @@
+// Group commit (DESIGN §5). Writers enqueue; the buffer flushes every few milliseconds or every
+// maxBatch items as one transaction, and each writer's promise settles with that transaction.
+//
+// Two ways in:
+//   enqueue(item) → Promise: settles only after the batch holding the item committed (beacons,
+//     the REST API: their 2xx means "durable"). When the database fails, the batch's writers get
+//     a 503 error and nothing is acknowledged; while it stays down, new writers are refused at once.
+//   push(item) → boolean: fire-and-forget for work already acknowledged to the client (redirect
+//     clicks). Items stay queued and are retried with backoff until they commit; close() drains them.
+// Either way the queue is bounded by maxPending: beyond it new items are refused, never buffered.
+
+export class BufferUnavailable extends Error {
+  readonly statusCode = 503
+  readonly code = 'INGEST_UNAVAILABLE'
+  constructor (message: string, readonly retryAfter = 1) { super(message) }
+}
+
+export interface IngestBufferOptions<T> {
+  name: string
+  /** Writes the whole batch in one transaction: all or nothing. */
+  flush: (items: T[]) => Promise<void>
+  flushMs: number
+  maxBatch: number
+  maxPending: number
+  /** Flushes allowed in flight at once (each on its own connection). */
+  concurrency?: number
+  onError?: (err: unknown, batchSize: number) => void
+}
+
+interface Waiting<T> {
+  item: T
+  resolve?: () => void
+  reject?: (err: Error) => void
+  attempts: number
+}
+
+export interface IngestStats { pending: number, inFlight: number, committed: number, failedBatches: number, refused: number }
+
+export class IngestBuffer<T> {
+  private queue: Array<Waiting<T>> = []
+  private inFlight = 0
+  private inFlightItems = 0
+  private timer: NodeJS.Timeout | null = null
+  private downUntil = 0
+  private backoffMs = 0
+  private closed = false
+  private idleWaiters: Array<() => void> = []
+  readonly stats: IngestStats = { pending: 0, inFlight: 0, committed: 0, failedBatches: 0, refused: 0 }
+
+  constructor (private readonly opts: IngestBufferOptions<T>) {}
+
+  get pending (): number { return this.queue.length + this.inFlightItems }
+
+  enqueue (item: T): Promise<void> {
+    if (this.closed) return Promise.reject(new BufferUnavailable('Shutting down, retry later'))
+    if (Date.now() < this.downUntil) { this.stats.refused++; return Promise.reject(new BufferUnavailable('Database unavailable, retry later', 2)) }
+    if (this.pending >= this.opts.maxPending) { this.stats.refused++; return Promise.reject(new BufferUnavailable('Ingest queue is full, retry later')) }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject, attempts: 0 })
+      this.schedule()
+    })
+  }
+
+  push (item: T): boolean {
+    if (this.pending >= this.opts.maxPending) { this.stats.refused++; return false }
+    this.queue.push({ item, attempts: 0 })
+    this.schedule()
+    return true
+  }
+
+  private schedule (): void {
+    if (this.queue.length >= this.opts.maxBatch) { this.kick(); return }
+    if (this.timer === null) {
+      this.timer = setTimeout(() => { this.timer = null; this.kick() }, Math.max(this.opts.flushMs, this.backoffMs))
+    }
+  }
+
+  private kick (): void {
+    while (this.queue.length > 0 && this.inFlight < (this.opts.concurrency ?? 2)) {
+      const batch = this.queue.splice(0, this.opts.maxBatch)
+      void this.flushBatch(batch)
+    }
+  }
+
+  private async flushBatch (batch: Array<Waiting<T>>): Promise<void> {
+    this.inFlight++
+    this.inFlightItems += batch.length
+    try {
+      await this.opts.flush(batch.map(w => w.item))
+      this.stats.committed += batch.length
+      this.backoffMs = 0
+      this.downUntil = 0
+      for (const w of batch) w.resolve?.()
+    } catch (err) {
+      this.stats.failedBatches++
+      this.opts.onError?.(err, batch.length)
+      this.backoffMs = Math.min(Math.max(this.backoffMs * 2, 50), 2000)
+      this.downUntil = Date.now() + this.backoffMs
+      const retry: Array<Waiting<T>> = []
+      for (const w of batch) {
+        if (w.reject !== undefined) w.reject(new BufferUnavailable('Could not persist, retry later', 2))
+        else { w.attempts++; retry.push(w) }
+      }
+      // Acknowledged items go back to the front, in order, and wait for the backoff.
+      if (retry.length > 0) this.queue.unshift(...retry)
+    } finally {
+      this.inFlight--
+      this.inFlightItems -= batch.length
+      this.stats.inFlight = this.inFlight
+      this.stats.pending = this.pending
+      if (this.queue.length > 0) this.schedule()
+      else if (this.inFlight === 0) for (const fn of this.idleWaiters.splice(0)) fn()
+    }
+  }
+
+  /** Flushes everything queued; keeps retrying acknowledged items until the deadline. */
+  async close (deadlineMs = 8000): Promise<void> {
+    this.closed = true
+    const deadline = Date.now() + deadlineMs
+    while ((this.queue.length > 0 || this.inFlight > 0) && Date.now() < deadline) {
+      if (this.timer !== null) { clearTimeout(this.timer); this.timer = null }
+      if (this.inFlight === 0 && Date.now() >= this.downUntil) this.kick()
+      await new Promise<void>(resolve => {
+        const t = setTimeout(resolve, 20)
+        this.idleWaiters.push(() => { clearTimeout(t); resolve() })
+      })
+    }
+    for (const w of this.queue.splice(0)) w.reject?.(new BufferUnavailable('Shutting down, retry later'))
+  }
+
+  /** Resolves when nothing is queued or in flight (tests, and the soak's reconciliation). */
+  async idle (): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight > 0) {
+      await new Promise<void>(resolve => { this.idleWaiters.push(resolve); setTimeout(resolve, 20) })
+    }
+  }
+}
