@@ -10,6 +10,7 @@ import { installErrorHandling } from './errors.js'
 import openapi from './openapi/index.js'
 import auth from './auth/index.js'
 import adminRoutes from './auth/admin-routes.js'
+import meRoutes from './auth/me-routes.js'
 import health from './health/index.js'
 import { uuidv7 } from './db/uuid.js'
 
@@ -75,4 +76,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = []
+const FEATURES: FastifyPluginAsync[] = [meRoutes]

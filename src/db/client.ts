@@ -26,20 +26,27 @@ async function noDelaySocket (host: string, port: number): Promise<Socket> {
   })
 }
 
-export function connect (url: string, schema: string, opts: { max?: number, onnotice?: (n: postgres.Notice) => void } = {}): Database {
-  const sql = postgres(url, {
-    max: opts.max ?? 10,
+function pool (url: string, schema: string, max: number, onnotice?: (n: postgres.Notice) => void): Sql {
+  return postgres(url, {
+    max,
     idle_timeout: 30,
     connect_timeout: 5,
     prepare: true,
-    onnotice: opts.onnotice ?? (() => {}),
+    onnotice: onnotice ?? (() => {}),
     connection: { search_path: `${schema},public`, application_name: 'good-analytics' },
     // TLS connections keep postgres.js' own socket handling.
     ...(/[?&](ssl|sslmode)=/.test(url) ? {} : { socket: async ({ host, port }: { host: string[], port: number[] }) => await noDelaySocket(host[0] ?? '127.0.0.1', port[0] ?? 5432) }),
-    types: { bigint: postgres.BigInt }
+    // int8 counters and cents as JS numbers: every value we store stays below 2^53.
+    types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } }
   })
-  const db = drizzle({ client: sql })
-  return { sql, db, url, schema, close: async () => { await sql.end({ timeout: 5 }) } }
+}
+
+export function connect (url: string, schema: string, opts: { max?: number, onnotice?: (n: postgres.Notice) => void } = {}): Database {
+  const sql = pool(url, schema, opts.max ?? 10, opts.onnotice)
+  // drizzle rewires its client's date parsers to strings; it gets a pool of its own so `sql` keeps Dates.
+  const drizzleClient = pool(url, schema, Math.max(2, Math.ceil((opts.max ?? 10) / 2)), opts.onnotice)
+  const db = drizzle({ client: drizzleClient })
+  return { sql, db, url, schema, close: async () => { await Promise.all([sql.end({ timeout: 5 }), drizzleClient.end({ timeout: 5 })]) } }
 }
 
 /** Errors that mean "the database cannot answer right now", as opposed to a bad query. */

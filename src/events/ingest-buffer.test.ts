@@ -36,7 +36,7 @@ t.test('the queue is bounded', async t => {
   const gate = new Promise<void>(resolve => { release = resolve })
   const b = buffer(async () => { await gate }, { maxPending: 3, maxBatch: 1, concurrency: 1 })
   const p = [b.enqueue(1), b.enqueue(2), b.enqueue(3)]
-  await t.rejects(b.enqueue(4), { statusCode: 503 })
+  await t.rejects(b.enqueue(4), { code: 'INGEST_UNAVAILABLE' })
   t.equal(b.push(5), false)
   release()
   await Promise.all(p)
