@@ -1,0 +1,18 @@
+// Public API of the classifier: pure source/channel/device/URL functions plus the MMDB geo reader.
+export {
+  classifySource, queryParamsFromUrl, normalizeMedium, captureClickIds,
+  type Source, type SourceInput, type SourceRule
+} from './source.js'
+export { CHANNELS, isChannel, channelOfTraffic, sourceKind, type Channel } from './channel.js'
+export { classifyReferer, refererDomain, isOwnDomain, type RefererMap, type RefererResult } from './referer.js'
+export {
+  CLICK_ID_PARAMS, REFERER_HOSTS, AI_HOSTS, UTM_KEYS, CONFIDENCES,
+  type ClickIdEntry, type Confidence, type RefererCategory
+} from './source.data.js'
+export { safeHttpUrl, urlHost, urlPath, pathForGrouping, normalizeUrlForFilter, MAX_URL_LENGTH } from './url.js'
+export {
+  parseUserAgent, parseUserAgentUncached, createUserAgentParser, DEVICE_TYPES, isDeviceType,
+  MAX_USER_AGENT_LENGTH, type Device, type DeviceType, type UserAgentParser
+} from './device.js'
+export { openGeoReader, createGeoLookup, defaultGeoDbPath, geoFromRecord, type Geo, type GeoLookup } from './geo.js'
+export { anonymizeIp, canonicalIp, isNonPublicIp, IP_MODES, isIpMode, type IpMode } from './ip.js'
