@@ -12,6 +12,7 @@ import auth from './auth/index.js'
 import adminRoutes from './auth/admin-routes.js'
 import meRoutes from './auth/me-routes.js'
 import health from './health/index.js'
+import partitionJob from './db/partition-job.js'
 import { uuidv7 } from './db/uuid.js'
 
 export interface AppDeps {
@@ -69,6 +70,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(openapi)
   await app.register(auth)
   await app.register(health)
+  await app.register(partitionJob)
   if (deps.config.adminToken !== null) await app.register(adminRoutes, { prefix: '/ga/admin', adminToken: deps.config.adminToken })
   for (const feature of FEATURES) await app.register(feature)
   return app

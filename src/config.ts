@@ -49,6 +49,7 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
+  override name = 'ConfigError'
   constructor (readonly variable: string, expected: string, value?: string) {
     super(`Invalid configuration: ${variable} ${expected}${value === undefined ? '' : ` (got ${JSON.stringify(value.slice(0, 60))})`}`)
   }

@@ -42,17 +42,19 @@ async function createMonth (sql: postgres.ReservedSql, month: Date): Promise<Mon
     if ((err as { code?: string }).code !== '23514') return { ...result, status: 'error', error: (err as Error).message }
   }
   // check_violation: rows for this month already sit in the default partition. Move them out.
+  // A reserved connection has no sql.begin(): run the transaction by hand.
   try {
-    await sql.begin(async tx => {
-      await tx.unsafe("set local time zone 'UTC'")
-      await tx.unsafe('lock table events in access exclusive mode')
-      await tx.unsafe(`create temp table ga_rescue on commit drop as select * from events_default where occurred_at >= '${from}' and occurred_at < '${to}'`)
-      await tx.unsafe(`delete from events_default where occurred_at >= '${from}' and occurred_at < '${to}'`)
-      await tx.unsafe(`create table "${name}" partition of events for values from ('${from}') to ('${to}')`)
-      await tx.unsafe('insert into events select * from ga_rescue')
-    })
+    await sql.unsafe('begin')
+    await sql.unsafe("set local time zone 'UTC'")
+    await sql.unsafe('lock table events in access exclusive mode')
+    await sql.unsafe(`create temp table ga_rescue on commit drop as select * from events_default where occurred_at >= '${from}' and occurred_at < '${to}'`)
+    await sql.unsafe(`delete from events_default where occurred_at >= '${from}' and occurred_at < '${to}'`)
+    await sql.unsafe(`create table "${name}" partition of events for values from ('${from}') to ('${to}')`)
+    await sql.unsafe('insert into events select * from ga_rescue')
+    await sql.unsafe('commit')
     return { ...result, status: 'recovered' }
   } catch (err) {
+    await sql.unsafe('rollback').catch(() => {})
     return { ...result, status: 'error', error: (err as Error).message }
   }
 }
