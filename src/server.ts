@@ -28,7 +28,7 @@ async function main (): Promise<void> {
       '',
       `    ${firstKey}`,
       '',
-      `  Try: curl -H "Authorization: Bearer ${firstKey}" http://localhost:${config.port}/ga/api/visitors`,
+      `  Try: curl -H "Authorization: Bearer $KEY" http://localhost:${config.port}/ga/api/me`,
       ''
     ].join('\n') + '\n')
   }

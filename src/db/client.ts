@@ -50,8 +50,10 @@ export function connect (url: string, schema: string, opts: { max?: number, onno
 }
 
 /** Errors that mean "the database cannot answer right now", as opposed to a bad query. */
-export function isDatabaseUnavailable (err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false
+export function isDatabaseUnavailable (err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 3) return false
+  // drizzle wraps driver errors (DrizzleQueryError) with the original as `cause`.
+  if (isDatabaseUnavailable((err as { cause?: unknown }).cause, depth + 1)) return true
   const code = (err as { code?: string }).code
   if (code === undefined) return false
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006'].includes(code)
