@@ -100,7 +100,7 @@ t.test('database lost and back: /readyz and the API answer 503, then recover by 
   t.equal((await fetch(`${base}/ga/api/me`, { headers: auth })).status, 200)
 
   await cluster.stop()
-  const ready = await fetch(`${base}/readyz`)
+  const ready = await fetch(`${base}/readyz`).catch(err => { throw new Error(String(err) + server.output().slice(-1500)) })
   t.equal(ready.status, 503, await ready.clone().text())
   const api = await fetch(`${base}/ga/api/me`, { headers: auth })
   t.equal(api.status, 503, await api.clone().text() + server.output().slice(-800))
