@@ -1,4 +1,5 @@
 // Workspaces, API keys and authentication. Used by the admin routes, the CLI and the REST hook.
+import { LRUCache } from 'lru-cache'
 import type { Db, Sql } from '../db/client.js'
 import { uuidv7 } from '../db/uuid.js'
 import { generateApiKey, hashApiKey, keyPrefix } from './keys.js'
@@ -73,9 +74,21 @@ export type LocalKeyCheck =
   | { ok: true, key: ApiKeyRow }
   | { ok: false, reason: 'unknown' | 'revoked' | 'expired' }
 
+// Key rows are cached briefly so an authenticated request costs no database round trip; a revoke
+// in this process clears the cache at once, other processes see it within KEY_CACHE_TTL_MS.
+export const KEY_CACHE_TTL_MS = 5_000
+const keyCache = new LRUCache<string, ApiKeyRow | 'none'>({ max: 50_000, ttl: KEY_CACHE_TTL_MS })
+export function forgetCachedKeys (): void { keyCache.clear() }
+
 export async function checkLocalKey (db: Db, secret: string, token: string, now = new Date()): Promise<LocalKeyCheck> {
   // The lookup is by HMAC digest: the index compare happens on digests, never on the raw key.
-  const row = await q.findApiKeyByHash(db, hashApiKey(secret, token))
+  const hash = hashApiKey(secret, token)
+  let cached = keyCache.get(hash)
+  if (cached === undefined) {
+    cached = await q.findApiKeyByHash(db, hash) ?? 'none'
+    keyCache.set(hash, cached)
+  }
+  const row = cached === 'none' ? null : cached
   if (row === null) return { ok: false, reason: 'unknown' }
   if (row.revokedAt !== null) return { ok: false, reason: 'revoked' }
   if (row.expiresAt !== null && row.expiresAt <= now) return { ok: false, reason: 'expired' }
@@ -94,4 +107,10 @@ export function touchApiKey (sql: Sql, keyId: string, now = Date.now()): void {
     .catch(() => { lastTouched.delete(keyId) })
 }
 
-export { listApiKeys, listWorkspaces, revokeApiKey, findWorkspace, findApiKey } from './queries.js'
+export async function revokeApiKey (db: Db, id: string): Promise<ApiKeyRow | null> {
+  const row = await q.revokeApiKey(db, id)
+  forgetCachedKeys()
+  return row
+}
+
+export { listApiKeys, listWorkspaces, findWorkspace, findApiKey } from './queries.js'

@@ -1,0 +1,29 @@
+// npm run bench: every figure is a ratio to a baseline measured in this same run, with the
+// absolute numbers beside it. Writes test/bench/results.json and prints a table.
+// BENCH_DURATION (seconds per load, default 8) bounds the run.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT, load, rssMb, startBaseline, startCluster, startService, table } from './lib.mjs'
+import { suites } from './suites.mjs'
+
+const duration = Number(process.env.BENCH_DURATION ?? 8)
+const started = Date.now()
+const cluster = await startCluster()
+const baseline = await startBaseline()
+const service = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'bench-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir })
+const rows = []
+try {
+  const ctx = { cluster, baseline, service, duration, load, rssMb }
+  for (const suite of suites) {
+    const rssBefore = rssMb(service.pid)
+    for (const row of await suite.run(ctx)) rows.push({ suite: suite.name, ...row, rss_before_mb: rssBefore, rss_after_mb: rssMb(service.pid) })
+  }
+} finally {
+  await service.stop()
+  baseline.stop()
+  await cluster.stop()
+}
+const commit = await import('node:child_process').then(cp => cp.execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim()).catch(() => 'unknown')
+writeFileSync(join(ROOT, 'test/bench/results.json'), JSON.stringify({ commit, date: new Date().toISOString(), duration_s: duration, rows }, null, 2) + '\n')
+console.log(table(rows))
+console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s (commit ${commit}); results in test/bench/results.json`)
