@@ -48,7 +48,7 @@ export async function startService (env) {
   child.stdout.on('data', d => { log += d })
   child.stderr.on('data', d => { log += d })
   for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break } catch {}
+    try { if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break } catch { /* not up yet */ }
     await new Promise(resolve => setTimeout(resolve, 100))
   }
   const key = /(gak_[0-9A-Za-z]{32})/.exec(log)?.[1] ?? null
