@@ -35,7 +35,7 @@ export interface SafeAgentOptions {
   connectionsPerOrigin?: number
 }
 
-const systemLookup: LookupAll = (hostname, callback) => {
+export const systemLookup: LookupAll = (hostname, callback) => {
   dnsLookup(hostname, { all: true, verbatim: true } satisfies LookupAllOptions, callback)
 }
 

@@ -1,0 +1,114 @@
+// Hooks and live data (DESIGN §8, issue 7): signed outbound webhooks with a durable outbox and a
+// delivery worker, the synchronous redirect hook, and SSE live streams fed by LISTEN/NOTIFY.
+// Decorates `app.hooks` (the publisher every feature announces through), `app.redirectHook`
+// and `app.liveBus`.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { createSafeAgent, systemLookup } from '../net/safe-fetch.js'
+import { LiveBus } from './live-bus.js'
+import { createPublisher, DELIVERIES_CHANNEL, type HookPublisher } from './publisher.js'
+import { createRedirectHook, type RedirectHookClient, type RedirectHookContext } from './redirect-hook.js'
+import type { HookCookie } from './hook-cookies.js'
+import webhookRoutes from './routes.js'
+import streamRoute, { type StreamTuning } from './stream-route.js'
+import { deliverDueWebhooks } from './worker.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hooks: HookPublisher
+    redirectHook: RedirectHookClient | null
+    liveBus: LiveBus
+    /** Stream timings; tests shorten them. */
+    streamTuning: StreamTuning
+  }
+}
+
+const WORKER_POLL_MS = 1_000
+
+async function webhooksPlugin (app: FastifyInstance): Promise<void> {
+  const { config, database } = app
+  const { sql } = database
+  app.decorate('hooks', createPublisher(sql))
+
+  const redirectHook = config.redirectHookUrl === null
+    ? null
+    : createRedirectHook({ url: config.redirectHookUrl, onError: err => { app.log.debug({ err }, 'redirect_hook.failed') } })
+  app.decorate('redirectHook', redirectHook)
+
+  const bus = new LiveBus({ sql, log: app.log })
+  app.decorate('liveBus', bus)
+  const tuning: StreamTuning = { heartbeatMs: 15_000, maxBacklogBytes: 256 * 1024 }
+  app.decorate('streamTuning', tuning)
+  const openStreams = new Set<() => void>()
+  // Every process listens (not only those running workers): any of them may hold a stream.
+  app.addHook('onReady', async () => { await bus.start() })
+  // SSE responses never end by themselves: end them so the server can close.
+  app.addHook('preClose', async () => { for (const end of [...openStreams]) end() })
+
+  const agent = createSafeAgent({ allowPrivate: config.webhookAllowPrivate })
+  app.jobs.add(deliveryJob(app, agent))
+  app.addHook('onClose', async () => {
+    await bus.stop()
+    await redirectHook?.close()
+  })
+
+  await app.register(webhookRoutes, { prefix: '/ga/api', lookup: systemLookup })
+  await app.register(streamRoute, { prefix: '/ga/api', bus, tuning, open: openStreams })
+}
+
+/** Polls for due deliveries and wakes at once when a publisher's NOTIFY says new ones committed. */
+function deliveryJob (app: FastifyInstance, agent: ReturnType<typeof createSafeAgent>): { name: string, start: () => void, stop: () => Promise<void> } {
+  let timer: NodeJS.Timeout | null = null
+  let running: Promise<void> | null = null
+  let again = false
+  let stopped = false
+  let listening: { unlisten: () => Promise<void> } | null = null
+
+  const tick = (): void => {
+    if (stopped) return
+    if (running !== null) { again = true; return }
+    running = (async () => {
+      do {
+        again = false
+        const n = await deliverDueWebhooks({ sql: app.database.sql, serviceSecret: app.config.secret, agent, log: app.log })
+        if (n > 0) again = true // a full batch may have left more behind
+      } while (again && !stopped)
+    })().catch(err => { app.log.error({ err }, 'webhook.worker_failed') }).finally(() => { running = null })
+  }
+
+  return {
+    name: 'webhook-deliveries',
+    start: () => {
+      timer = setInterval(tick, WORKER_POLL_MS)
+      timer.unref()
+      app.database.sql.listen(DELIVERIES_CHANNEL, tick)
+        .then(l => { listening = l; if (stopped) void l.unlisten() })
+        .catch(err => { app.log.warn({ err }, 'webhook.listen_failed') })
+      tick()
+    },
+    stop: async () => {
+      stopped = true
+      if (timer !== null) clearInterval(timer)
+      await listening?.unlisten().catch(() => {})
+      await running
+      await agent.close()
+    }
+  }
+}
+
+/**
+ * For the redirect handler: the cookies the synchronous hook asks for, within its 50 ms budget;
+ * [] when no hook is configured, it is slow, fails or answers anything unusable.
+ */
+export async function callRedirectHook (app: FastifyInstance, ctx: RedirectHookContext): Promise<HookCookie[]> {
+  if (!app.hasDecorator('redirectHook') || app.redirectHook === null) return []
+  return await app.redirectHook.call(ctx)
+}
+
+export { hookCookieOptions, type HookCookie } from './hook-cookies.js'
+export type { RedirectHookContext } from './redirect-hook.js'
+export type { HookPublisher, Announcement } from './publisher.js'
+export type { RecordedEvent } from './event-json.js'
+export type { WebhookEventType } from './event-types.js'
+
+export default fp(webhooksPlugin, { name: 'webhooks', fastify: '5.x', dependencies: ['core', 'auth'] })
