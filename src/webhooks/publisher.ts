@@ -72,7 +72,7 @@ async function writeOutbox (exec: Executor, items: readonly Announcement[]): Pro
   const workspaces = [...new Set(items.map(i => i.workspaceId))]
   const hooks = await query(exec)<{ id: string, workspace_id: string, event_types: string[] }>`
     select id, workspace_id, event_types from webhooks
-    where enabled and workspace_id in (select jsonb_array_elements_text(${JSON.stringify(workspaces)}::jsonb)::uuid)`
+    where enabled and workspace_id in (select jsonb_array_elements_text(${JSON.stringify(workspaces)}::text::jsonb)::uuid)`
   if (hooks.length === 0) return
   const messages: Array<{ id: string, workspace_id: string, event_type: string, body: string }> = []
   const deliveries: Array<{ id: string, workspace_id: string, webhook_id: string, message_id: string, event_type: string }> = []
@@ -86,12 +86,12 @@ async function writeOutbox (exec: Executor, items: readonly Announcement[]): Pro
   if (deliveries.length === 0) return
   await query(exec)`
     insert into webhook_messages (id, workspace_id, event_type, body)
-    select id, workspace_id, event_type, body from jsonb_to_recordset(${JSON.stringify(messages)}::jsonb)
+    select id, workspace_id, event_type, body from jsonb_to_recordset(${JSON.stringify(messages)}::text::jsonb)
       as m(id uuid, workspace_id uuid, event_type text, body text)
     on conflict (id) do nothing`
   await query(exec)`
     insert into webhook_deliveries (id, workspace_id, webhook_id, message_id, event_type)
-    select id, workspace_id, webhook_id, message_id, event_type from jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb)
+    select id, workspace_id, webhook_id, message_id, event_type from jsonb_to_recordset(${JSON.stringify(deliveries)}::text::jsonb)
       as d(id uuid, workspace_id uuid, webhook_id uuid, message_id uuid, event_type text)
     on conflict (webhook_id, message_id) do nothing`
   await query(exec)`select pg_notify(${DELIVERIES_CHANNEL}, '')`
@@ -100,7 +100,7 @@ async function writeOutbox (exec: Executor, items: readonly Announcement[]): Pro
 async function notifyLive (exec: Executor, notices: readonly LiveNotice[]): Promise<void> {
   if (notices.length === 0) return
   await query(exec)`
-    select pg_notify(${LIVE_CHANNEL}, p) from jsonb_array_elements_text(${JSON.stringify(encodeNotices(notices))}::jsonb) as p`
+    select pg_notify(${LIVE_CHANNEL}, p) from jsonb_array_elements_text(${JSON.stringify(encodeNotices(notices))}::text::jsonb) as p`
 }
 
 export function createPublisher (sql: Sql): HookPublisher {

@@ -7,7 +7,7 @@ import { ValidationFailed, errorResponses } from '../errors.js'
 import type { LookupAll } from '../net/safe-fetch.js'
 import { DeliveryInFlight, DeliveryNotFound, WebhookDisabled, WebhookNotFound } from './errors.js'
 import { checkEventTypes } from './input.js'
-import { CreateWebhookBody, CreatedWebhookReply, DeliveriesQuery, DeliveryReply, ListQuery, UpdateWebhookBody, WebhookReply } from './schemas.js'
+import { DEFAULT_LIMIT, CreateWebhookBody, CreatedWebhookReply, DeliveriesQuery, DeliveryReply, ListQuery, UpdateWebhookBody, WebhookReply } from './schemas.js'
 import * as svc from './service.js'
 import { checkResolvedHost, checkWebhookUrl } from './url-check.js'
 
@@ -54,8 +54,9 @@ const webhookRoutes: FastifyPluginAsyncTypebox<{ lookup: LookupAll }> = async (a
 
   // GET /ga/api/webhooks – list endpoints (never their secrets)
   app.get('/webhooks', { schema: { tags, security, summary: 'List webhooks', querystring: ListQuery, response: { 200: Type.Object({ webhooks: Type.Array(WebhookReply), limit: Type.Integer(), offset: Type.Integer() }), ...errorResponses } } }, async req => {
-    const rows = await svc.listWebhooks(sql, workspaceOf(req), req.query.limit, req.query.offset)
-    return { webhooks: rows.map(svc.webhookView) as never, limit: req.query.limit, offset: req.query.offset }
+    const { limit = DEFAULT_LIMIT, offset = 0 } = req.query
+    const rows = await svc.listWebhooks(sql, workspaceOf(req), limit, offset)
+    return { webhooks: rows.map(svc.webhookView) as never, limit, offset }
   })
 
   // GET /ga/api/webhooks/:id
@@ -87,8 +88,9 @@ const webhookRoutes: FastifyPluginAsyncTypebox<{ lookup: LookupAll }> = async (a
   app.get('/webhooks/:id/deliveries', { schema: { tags, security, summary: 'Delivery log of a webhook', params: IdParams, querystring: DeliveriesQuery, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryReply), limit: Type.Integer(), offset: Type.Integer() }), ...errorResponses } } }, async req => {
     const ws = workspaceOf(req)
     await ownWebhook(ws, req.params.id)
-    const deliveries = await svc.listDeliveries(sql, ws, req.params.id, req.query)
-    return { deliveries: deliveries as never, limit: req.query.limit, offset: req.query.offset }
+    const { limit = DEFAULT_LIMIT, offset = 0, status } = req.query
+    const deliveries = await svc.listDeliveries(sql, ws, req.params.id, { limit, offset, status })
+    return { deliveries: deliveries as never, limit, offset }
   })
 
   // POST /ga/api/webhooks/deliveries/:id/replay – send the same message again

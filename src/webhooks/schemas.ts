@@ -44,9 +44,11 @@ export const CreatedWebhookReply = Type.Object({
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'UUID' }) })
 
+export const DEFAULT_LIMIT = 50
+
 export const ListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_LIMIT })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }))
 })
 
 export const DeliveriesQuery = Type.Object({
