@@ -31,15 +31,16 @@ export interface RedirectHookOptions {
   onError?: (err: unknown) => void
 }
 
+// An oversized answer is read to its end without being kept (the budget bounds how long), so
+// the keep-alive connection stays usable.
 async function readAnswer (body: AsyncIterable<Buffer>): Promise<unknown> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
     size += chunk.length
-    if (size > MAX_ANSWER_BYTES) return null
-    chunks.push(chunk)
+    if (size <= MAX_ANSWER_BYTES) chunks.push(chunk)
   }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  return size > MAX_ANSWER_BYTES ? null : JSON.parse(Buffer.concat(chunks).toString('utf8'))
 }
 
 export function createRedirectHook (opts: RedirectHookOptions): RedirectHookClient {
@@ -64,7 +65,7 @@ export function createRedirectHook (opts: RedirectHookOptions): RedirectHookClie
       headersTimeout: budget,
       bodyTimeout: budget
     })
-    if (res.statusCode < 200 || res.statusCode >= 300) { res.body.destroy(); return [] }
+    if (res.statusCode < 200 || res.statusCode >= 300) { await res.body.dump(); return [] }
     return cookiesFromHookAnswer(await readAnswer(res.body))
   }
 
