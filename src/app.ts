@@ -16,7 +16,8 @@ import partitionJob from './db/partition-job.js'
 import { uuidv7 } from './db/uuid.js'
 import identity from './identity/index.js'
 import identityRoutes from './identity/routes.js'
-import events from './events/index.js'
+import recorder from './events/recorder.js'
+import eventRoutes from './events/routes.js'
 import conversionRoutes from './conversions/routes.js'
 
 export interface AppDeps {
@@ -82,4 +83,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes, identity, identityRoutes, events, conversionRoutes]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, identity, identityRoutes, recorder, eventRoutes, conversionRoutes]
