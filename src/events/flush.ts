@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { IdentityPort, ResolveInput } from '../identity/port.js'
 import { VisitorNotFound } from '../identity/errors.js'
 import { findLiving } from '../identity/queries.js'
+import { inRetriedTransaction } from '../identity/retry.js'
 import type { JsonObject } from '../identity/visitor.js'
 import { uuidv7 } from '../db/uuid.js'
 import {
@@ -245,18 +246,7 @@ export async function flushInTransaction (tx: Tx, items: PendingEvent[], deps: F
   }
 }
 
-const RETRYABLE = new Set(['40P01', '40001'])
-
 /** The buffer's flush: one transaction, retried on deadlock or serialization failure. */
 export async function flushBatch (sql: postgres.Sql, items: PendingEvent[], deps: FlushDeps): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sql.begin(async tx => { await flushInTransaction(tx, items, deps) })
-      return
-    } catch (err) {
-      const code = (err as { code?: string }).code
-      if (attempt >= 4 || code === undefined || !RETRYABLE.has(code)) throw err
-      deps.log.warn({ code, attempt }, 'events.flush_retry')
-    }
-  }
+  await inRetriedTransaction(sql, async tx => { await flushInTransaction(tx, items, deps) })
 }

@@ -11,6 +11,7 @@ import { EventReply } from '../events/schemas.js'
 import { cleanSignals, cleanUuid, suppliedSignals } from './signals.js'
 import { findByExternalId, findLiving, listVisitors } from './queries.js'
 import { VisitorNotFound } from './errors.js'
+import { inRetriedTransaction } from './retry.js'
 import {
   AttributionReply, ExternalIdParams, IdentifyBody, IdParams, Pagination, ResolveBody, VisitorReply
 } from './schemas.js'
@@ -105,7 +106,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     if (suppliedSignals(signals).length === 0) {
       throw new ValidationFailed({ signals: 'at least one usable signal is required: ga_id, anonymous_id, fingerprint, person_external_id, person_email or click_id' })
     }
-    const { visitor } = await sql.begin(async tx => await service.resolve(tx, ws, signals))
+    const { visitor } = await inRetriedTransaction(sql, async tx => await service.resolve(tx, ws, signals))
     return visitor
   })
 
@@ -120,7 +121,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const ws = workspaceOf(req)
     const uuid = cleanUuid(req.params.id)
     if (uuid === undefined) throw new VisitorNotFound()
-    return await sql.begin(async tx => await service.identify(tx, ws, uuid, req.body))
+    return await inRetriedTransaction(sql, async tx => await service.identify(tx, ws, uuid, req.body))
   })
 
   // DELETE /ga/api/visitors/:id – GDPR forget
@@ -134,7 +135,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const ws = workspaceOf(req)
     const uuid = cleanUuid(req.params.id)
     if (uuid === undefined) throw new VisitorNotFound()
-    const forgotten = await sql.begin(async tx => await service.forget(tx, ws, uuid))
+    const forgotten = await inRetriedTransaction(sql, async tx => await service.forget(tx, ws, uuid))
     if (forgotten === null) throw new VisitorNotFound()
     return await reply.code(204).send(null)
   })
