@@ -14,6 +14,11 @@ import meRoutes from './auth/me-routes.js'
 import health from './health/index.js'
 import partitionJob from './db/partition-job.js'
 import { uuidv7 } from './db/uuid.js'
+import identity from './identity/index.js'
+import identityRoutes from './identity/routes.js'
+import recorder from './events/recorder.js'
+import eventRoutes from './events/routes.js'
+import conversionRoutes from './conversions/routes.js'
 
 export interface AppDeps {
   config: ReadyConfig
@@ -78,4 +83,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, identity, identityRoutes, recorder, eventRoutes, conversionRoutes]
