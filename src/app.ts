@@ -12,6 +12,7 @@ import auth from './auth/index.js'
 import adminRoutes from './auth/admin-routes.js'
 import meRoutes from './auth/me-routes.js'
 import health from './health/index.js'
+import links from './links/index.js'
 import { uuidv7 } from './db/uuid.js'
 
 export interface AppDeps {
@@ -76,4 +77,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, links]
