@@ -123,24 +123,37 @@ function toResolveInput ({ item, source, geo }: Enriched): ResolveInput {
 }
 
 // The first click of a (link, visitor) in a rolling hour is unique. The visitor is the resolved
-// visitor or cookie ga_id for a returning browser, else a keyed hash of IP + User-Agent.
+// visitor or cookie ga_id for a returning browser, else a keyed hash of IP + User-Agent. A click
+// without a cookie also claims the identity it was just given (the ga_id cookie set on its 302),
+// so the same browser coming back with that cookie within the hour is not unique again.
 async function decideUniques (tx: postgres.TransactionSql, clicks: Enriched[], visitorIds: Array<string | null>, hashKey: string): Promise<boolean[]> {
-  const firstOfPair = new Map<string, number>()
+  const seen = new Set<string>()
+  const decidedBy = new Map<string, number>() // pair → the click whose uniqueness it decides
   const candidates: UniqueCandidate[] = []
   for (const [i, { item }] of clicks.entries()) {
     if (item.bot) continue
-    const visitorKey = item.gaIdFromCookie
-      ? (visitorIds[i] !== null ? `v:${visitorIds[i]}` : `g:${item.gaId}`)
+    const identityKey = visitorIds[i] !== null ? `v:${visitorIds[i]}` : `g:${item.gaId}`
+    const primary = item.gaIdFromCookie
+      ? identityKey
       : `h:${createHmac('sha256', hashKey).update(`${item.ip ?? ''}\n${item.userAgent ?? ''}`).digest('base64url').slice(0, 32)}`
-    const pair = uniquePairKey(item.linkId, visitorKey)
-    // Later clicks of the same pair in one batch are within the hour of the first: duplicates.
-    if (firstOfPair.has(pair)) continue
-    firstOfPair.set(pair, i)
-    candidates.push({ linkId: item.linkId, visitorKey, at: item.at })
+    const pair = uniquePairKey(item.linkId, primary)
+    // A pair already claimed in this batch is within the hour of that claim: a duplicate.
+    if (!seen.has(pair)) {
+      seen.add(pair)
+      decidedBy.set(pair, i)
+      candidates.push({ linkId: item.linkId, visitorKey: primary, at: item.at })
+    }
+    if (!item.gaIdFromCookie) {
+      const alias = uniquePairKey(item.linkId, identityKey)
+      if (!seen.has(alias)) {
+        seen.add(alias)
+        candidates.push({ linkId: item.linkId, visitorKey: identityKey, at: item.at })
+      }
+    }
   }
   const claimed = await claimUniqueWindows(tx, candidates)
   const unique = clicks.map(() => false)
-  for (const [pair, i] of firstOfPair) if (claimed.has(pair)) unique[i] = true
+  for (const [pair, i] of decidedBy) if (claimed.has(pair)) unique[i] = true
   return unique
 }
 
@@ -161,7 +174,7 @@ function eventRow ({ item, source, geo }: Enriched, visitorId: string | null, un
     source_medium: source.medium,
     source_campaign: source.campaign,
     channel: source.channel,
-    source: JSON.stringify(source),
+    source: { ...source },
     ip_address: anonymizeIp(item.ip, ipMode),
     user_agent: item.userAgent === null ? null : item.userAgent.slice(0, MAX_STORED_UA),
     device_type: device.device_type,
@@ -174,8 +187,8 @@ function eventRow ({ item, source, geo }: Enriched, visitorId: string | null, un
     bot: item.bot,
     bot_name: item.botName,
     country: geo?.country ?? null,
-    geo: geo === null ? null : JSON.stringify(geo),
-    properties: JSON.stringify({ ga_id: item.gaId }),
+    geo: geo === null ? null : { ...geo },
+    properties: { ga_id: item.gaId },
     unique_click: unique,
     qr: item.qr,
     occurred_at: item.at

@@ -119,7 +119,7 @@ export interface ClickEventRow {
   source_medium: string | null
   source_campaign: string | null
   channel: string | null
-  source: string // JSON text
+  source: Record<string, unknown>
   ip_address: string | null
   user_agent: string | null
   device_type: string | null
@@ -132,8 +132,8 @@ export interface ClickEventRow {
   bot: boolean
   bot_name: string | null
   country: string | null
-  geo: string | null // JSON text
-  properties: string // JSON text
+  geo: Record<string, unknown> | null
+  properties: Record<string, unknown>
   unique_click: boolean
   qr: boolean
   occurred_at: Date

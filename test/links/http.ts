@@ -2,6 +2,7 @@
 // follows redirects, so the tests see exactly what a browser would receive.
 import { request } from 'undici'
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 export interface Answer { status: number, headers: Record<string, string | string[] | undefined>, text: string, json: any }
 
 export async function call (baseUrl: string, method: string, path: string, opts: { headers?: Record<string, string>, body?: unknown, rawBody?: string } = {}): Promise<Answer> {
@@ -11,7 +12,7 @@ export async function call (baseUrl: string, method: string, path: string, opts:
   const res = await request(baseUrl + path, { method: method as 'GET', headers, body })
   const text = await res.body.text()
   let json: unknown = null
-  try { json = JSON.parse(text) } catch {}
+  try { json = JSON.parse(text) } catch { json = null }
   return { status: res.statusCode, headers: res.headers, text, json }
 }
 
@@ -28,4 +29,9 @@ export async function waitFor (probe: () => Promise<boolean>, timeoutMs = 5000, 
 export function cookiesOf (answer: Answer): string[] {
   const raw = answer.headers['set-cookie']
   return raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]
+}
+
+export function header (answer: Answer, name: string): string {
+  const value = answer.headers[name]
+  return Array.isArray(value) ? value.join(', ') : value ?? ''
 }
