@@ -19,12 +19,12 @@ t.test('click flush', async t => {
   const linkId = uuidv7()
   await sql`insert into links (id, workspace_id, domain, key, url) values (${linkId}, ${WS}, 'go.example.com', 'k', 'https://example.com/')`
 
-  const calls: Array<{ inTransaction: boolean, inputs: ResolveInput[] }> = []
+  const calls: Array<{ txid: string, inputs: ResolveInput[] }> = []
   let fail = false
   const identity: IdentityPort = {
     resolveMany: async (tx, _ws, inputs) => {
-      const [{ txid }] = await tx`select txid_current_if_assigned() as txid`
-      calls.push({ inTransaction: txid !== null, inputs })
+      const [{ txid }] = await tx`select (txid_current() % 4294967296)::text as txid`
+      calls.push({ txid, inputs })
       if (fail) throw new Error('identity down')
       // One visitor per ga_id, as the identity graph would answer.
       return inputs.map(i => `0190d6a0-0000-7000-8000-${Buffer.from(String(i.ga_id)).toString('hex').slice(-12).padStart(12, '0')}`)
@@ -47,7 +47,8 @@ t.test('click flush', async t => {
     const back = click({ gaId: first.gaId, gaIdFromCookie: true })
     await flush([first, back, bot])
     t.equal(calls.length, 1)
-    t.ok(calls[0].inTransaction, 'called inside the flush transaction')
+    const [{ xmin }] = await sql`select xmin::text as xmin from events where click_id = ${first.clickId}`
+    t.equal(calls[0].txid, xmin, 'resolved in the transaction that inserted the events')
     t.equal(calls[0].inputs.length, 2, 'the bot click resolves no visitor')
     t.equal(calls[0].inputs[0].click_id, first.clickId)
     t.equal(calls[0].inputs[0].ga_id, first.gaId)
