@@ -19,12 +19,13 @@ t.test('click flush', async t => {
   const linkId = uuidv7()
   await sql`insert into links (id, workspace_id, domain, key, url) values (${linkId}, ${WS}, 'go.example.com', 'k', 'https://example.com/')`
 
-  const calls: Array<{ txid: string, inputs: ResolveInput[] }> = []
+  const calls: Array<{ inputs: ResolveInput[] }> = []
   let fail = false
   const identity: IdentityPort = {
     resolveMany: async (tx, _ws, inputs) => {
-      const [{ txid }] = await tx`select (txid_current() % 4294967296)::text as txid`
-      calls.push({ txid, inputs })
+      // A write of its own, to prove it commits and rolls back together with the clicks.
+      await tx`insert into settings (workspace_id, key, value) values (${WS}, ${`probe:${inputs[0].click_id ?? ''}`}, '{}')`
+      calls.push({ inputs })
       if (fail) throw new Error('identity down')
       // One visitor per ga_id, as the identity graph would answer.
       return inputs.map(i => `0190d6a0-0000-7000-8000-${Buffer.from(String(i.ga_id)).toString('hex').slice(-12).padStart(12, '0')}`)
@@ -47,8 +48,7 @@ t.test('click flush', async t => {
     const back = click({ gaId: first.gaId, gaIdFromCookie: true })
     await flush([first, back, bot])
     t.equal(calls.length, 1)
-    const [{ xmin }] = await sql`select xmin::text as xmin from events where click_id = ${first.clickId}`
-    t.equal(calls[0].txid, xmin, 'resolved in the transaction that inserted the events')
+    t.equal((await sql`select 1 from settings where key = ${`probe:${first.clickId}`}`).length, 1, 'identity writes committed with the batch')
     t.equal(calls[0].inputs.length, 2, 'the bot click resolves no visitor')
     t.equal(calls[0].inputs[0].click_id, first.clickId)
     t.equal(calls[0].inputs[0].ga_id, first.gaId)
@@ -69,6 +69,13 @@ t.test('click flush', async t => {
     const [row] = await sql`select visitor_id, unique_click from events where click_id = ${c.clickId}`
     t.equal(row.visitor_id, null)
     t.equal(row.unique_click, true)
+  })
+
+  t.test('identity writes roll back with a failed batch', async t => {
+    const c = click()
+    await t.rejects(flush([c, click({ workspaceId: 'not-a-uuid' })]))
+    t.equal((await sql`select 1 from settings where key = ${`probe:${c.clickId}`}`).length, 0)
+    t.equal((await sql`select 1 from events where click_id = ${c.clickId}`).length, 0)
   })
 
   t.test('the unique window rolls after an hour', async t => {
