@@ -123,37 +123,35 @@ function toResolveInput ({ item, source, geo }: Enriched): ResolveInput {
 }
 
 // The first click of a (link, visitor) in a rolling hour is unique. The visitor is the resolved
-// visitor or cookie ga_id for a returning browser, else a keyed hash of IP + User-Agent. A click
-// without a cookie also claims the identity it was just given (the ga_id cookie set on its 302),
-// so the same browser coming back with that cookie within the hour is not unique again.
+// visitor or cookie ga_id for a returning browser, else a keyed hash of IP + User-Agent. A unique
+// click without a cookie then also claims the identity it was just given (the ga_id cookie set on
+// its 302), so that browser coming back with the cookie within the hour is not unique again.
 async function decideUniques (tx: postgres.TransactionSql, clicks: Enriched[], visitorIds: Array<string | null>, hashKey: string): Promise<boolean[]> {
-  const seen = new Set<string>()
   const decidedBy = new Map<string, number>() // pair → the click whose uniqueness it decides
   const candidates: UniqueCandidate[] = []
+  const identityKeys: string[] = []
   for (const [i, { item }] of clicks.entries()) {
+    identityKeys[i] = visitorIds[i] !== null ? `v:${visitorIds[i]}` : `g:${item.gaId}`
     if (item.bot) continue
-    const identityKey = visitorIds[i] !== null ? `v:${visitorIds[i]}` : `g:${item.gaId}`
-    const primary = item.gaIdFromCookie
-      ? identityKey
+    const visitorKey = item.gaIdFromCookie
+      ? identityKeys[i]
       : `h:${createHmac('sha256', hashKey).update(`${item.ip ?? ''}\n${item.userAgent ?? ''}`).digest('base64url').slice(0, 32)}`
-    const pair = uniquePairKey(item.linkId, primary)
+    const pair = uniquePairKey(item.linkId, visitorKey)
     // A pair already claimed in this batch is within the hour of that claim: a duplicate.
-    if (!seen.has(pair)) {
-      seen.add(pair)
-      decidedBy.set(pair, i)
-      candidates.push({ linkId: item.linkId, visitorKey: primary, at: item.at })
-    }
-    if (!item.gaIdFromCookie) {
-      const alias = uniquePairKey(item.linkId, identityKey)
-      if (!seen.has(alias)) {
-        seen.add(alias)
-        candidates.push({ linkId: item.linkId, visitorKey: identityKey, at: item.at })
-      }
-    }
+    if (decidedBy.has(pair)) continue
+    decidedBy.set(pair, i)
+    candidates.push({ linkId: item.linkId, visitorKey, at: item.at })
   }
   const claimed = await claimUniqueWindows(tx, candidates)
   const unique = clicks.map(() => false)
   for (const [pair, i] of decidedBy) if (claimed.has(pair)) unique[i] = true
+
+  const aliases = new Map<string, UniqueCandidate>()
+  for (const [i, { item }] of clicks.entries()) {
+    const pair = uniquePairKey(item.linkId, identityKeys[i])
+    if (unique[i] && !item.gaIdFromCookie && !decidedBy.has(pair)) aliases.set(pair, { linkId: item.linkId, visitorKey: identityKeys[i], at: item.at })
+  }
+  await claimUniqueWindows(tx, [...aliases.values()])
   return unique
 }
 
