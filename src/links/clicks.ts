@@ -130,6 +130,7 @@ async function decideUniques (tx: postgres.TransactionSql, clicks: Enriched[], v
   const decidedBy = new Map<string, number>() // pair → the click whose uniqueness it decides
   const candidates: UniqueCandidate[] = []
   const identityKeys: string[] = []
+  const mintedInBatch = new Set<string>() // identity pairs handed out by this batch's cookie-less clicks
   for (const [i, { item }] of clicks.entries()) {
     identityKeys[i] = visitorIds[i] !== null ? `v:${visitorIds[i]}` : `g:${item.gaId}`
     if (item.bot) continue
@@ -137,7 +138,9 @@ async function decideUniques (tx: postgres.TransactionSql, clicks: Enriched[], v
       ? identityKeys[i]
       : `h:${createHmac('sha256', hashKey).update(`${item.ip ?? ''}\n${item.userAgent ?? ''}`).digest('base64url').slice(0, 32)}`
     const pair = uniquePairKey(item.linkId, visitorKey)
-    // A pair already claimed in this batch is within the hour of that claim: a duplicate.
+    // A pair already claimed in this batch, or a cookie handed out moments ago in it: a duplicate.
+    if (!item.gaIdFromCookie) mintedInBatch.add(uniquePairKey(item.linkId, identityKeys[i]))
+    else if (mintedInBatch.has(pair)) continue
     if (decidedBy.has(pair)) continue
     decidedBy.set(pair, i)
     candidates.push({ linkId: item.linkId, visitorKey, at: item.at })
