@@ -13,6 +13,7 @@ import adminRoutes from './auth/admin-routes.js'
 import meRoutes from './auth/me-routes.js'
 import health from './health/index.js'
 import partitionJob from './db/partition-job.js'
+import links from './links/index.js'
 import { uuidv7 } from './db/uuid.js'
 import identity from './identity/index.js'
 import identityRoutes from './identity/routes.js'
@@ -83,4 +84,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes, identity, identityRoutes, recorder, eventRoutes, conversionRoutes]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, identity, identityRoutes, recorder, eventRoutes, conversionRoutes, links]
