@@ -40,7 +40,7 @@ function selfOrigin (req: FastifyRequest): string {
 
 function contextOf (req: FastifyRequest, event: BeaconEvent): BeaconContext {
   const ua = req.headers['user-agent']
-  return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null, pageHost: urlHost(event.url), requestHost: req.host }
+  return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null, pageHost: urlHost(event.url), requestHost: req.hostname.toLowerCase() }
 }
 
 const beaconRoutes: FastifyPluginAsyncTypebox<BeaconRouteOptions> = async (app, opts) => {
