@@ -16,6 +16,7 @@ import {
 import { EVENT_ROW_COLUMNS, type EventKey, type PreparedEvent } from './prepare.js'
 import { IdempotencyKeyReused } from './errors.js'
 import type { RecordResult } from './types.js'
+import type { HookPublisher } from '../webhooks/publisher.js'
 
 export type Target = { visitorId: string } | { resolve: ResolveInput }
 
@@ -25,7 +26,13 @@ export interface PendingEvent {
   outcome?: { ok: true, result: RecordResult } | { ok: false, error: Error }
 }
 
-export interface FlushDeps { identity: IdentityPort, connectorsEnabled: boolean, log: FastifyBaseLogger }
+export interface FlushDeps {
+  identity: IdentityPort
+  connectorsEnabled: boolean
+  log: FastifyBaseLogger
+  /** Webhook outbox + live stream NOTIFY, written in this transaction (null without the webhooks plugin). */
+  hooks?: HookPublisher | null
+}
 
 type Tx = postgres.TransactionSql
 const BROWSER_IDS = ['_fbp', '_fbc'] as const
@@ -234,6 +241,7 @@ export async function flushInTransaction (tx: Tx, items: PendingEvent[], deps: F
   await claimKeys(tx, items.filter(i => i.outcome === undefined))
   const live = items.filter(i => i.outcome === undefined)
   await insertEvents(tx, live, visitorOf)
+  await deps.hooks?.eventsRecorded(tx, live.map(i => ({ ...i.prepared.row, visitor_id: visitorOf.get(i) ?? null })))
   await rollUp(tx, live, visitorOf)
   const dispatches = await planConversions(tx, live, visitorOf, deps)
   for (const item of live) {

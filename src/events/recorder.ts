@@ -33,7 +33,10 @@ async function recorderPlugin (app: FastifyInstance): Promise<void> {
 
   const buffer = new IngestBuffer<PendingEvent>({
     name: 'events',
-    flush: async items => { await flushBatch(sql, items, { identity: app.identity, connectorsEnabled: config.connectorsEnabled, log: app.log }) },
+    flush: async items => {
+      const hooks = app.hasDecorator('hooks') ? app.hooks : null
+      await flushBatch(sql, items, { identity: app.identity, connectorsEnabled: config.connectorsEnabled, log: app.log, hooks })
+    },
     flushMs: config.ingest.flushMs,
     maxBatch: config.ingest.maxBatch,
     maxPending: config.ingest.maxPending,

@@ -10,7 +10,11 @@ declare module 'fastify' {
 }
 
 async function identityPlugin (app: FastifyInstance): Promise<void> {
-  const service = createIdentityService({ schema: app.database.schema, log: app.log })
+  const service = createIdentityService({
+    schema: app.database.schema,
+    log: app.log,
+    announce: async (tx, event) => { if (app.hasDecorator('hooks')) await app.hooks.eventsRecorded(tx, [event]) }
+  })
   const port: IdentityPort = { resolveMany: service.resolveMany }
   app.decorate('identity', port)
   app.decorate('identityService', service)

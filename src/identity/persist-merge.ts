@@ -6,6 +6,7 @@ import { uuidv7 } from '../db/uuid.js'
 import type { LoserPatch } from './merge-plan.js'
 import { updateVisitor, type Tx } from './queries.js'
 import type { VisitorRecord } from './visitor.js'
+import type { RecordedEvent } from '../webhooks/event-json.js'
 
 export interface MergeWrite {
   survivor: VisitorRecord
@@ -13,6 +14,8 @@ export interface MergeWrite {
   reason: string
   decidingSignals: readonly string[]
   now: Date
+  /** Announces the visitor_merged event (webhooks, live streams) in this transaction. */
+  announce?: (tx: Tx, event: RecordedEvent) => Promise<void>
 }
 
 export async function persistMerge (sql: Tx, m: MergeWrite): Promise<void> {
@@ -31,7 +34,9 @@ export async function persistMerge (sql: Tx, m: MergeWrite): Promise<void> {
     insert into visitor_merges (id, workspace_id, survivor_id, merged_ids, reason, deciding_signals, merged_at)
     values (${uuidv7()}, ${ws}, ${m.survivor.id}, ${loserIds}::uuid[], ${m.reason}, ${[...m.decidingSignals]}::text[], ${m.now})`
   const properties = { merged_ids: loserIds, reason: m.reason, deciding_signals: [...m.decidingSignals] }
+  const eventId = uuidv7()
   await sql`
     insert into events (id, workspace_id, visitor_id, event_type, properties, occurred_at, inserted_at)
-    values (${uuidv7()}, ${ws}, ${m.survivor.id}, 'visitor_merged', ${sql.json(properties)}, ${m.now}, ${m.now})`
+    values (${eventId}, ${ws}, ${m.survivor.id}, 'visitor_merged', ${sql.json(properties)}, ${m.now}, ${m.now})`
+  await m.announce?.(sql, { id: eventId, workspace_id: ws, visitor_id: m.survivor.id, event_type: 'visitor_merged', properties, occurred_at: m.now, inserted_at: m.now })
 }

@@ -8,7 +8,7 @@ import { cleanSignals, type Signals } from './signals.js'
 import { planResolution, type ResolutionPlan } from './resolve-plan.js'
 import { planIdentify, cleanPersonAttrs, type RawPersonAttrs } from './identify.js'
 import { scrubVisitor } from './forget.js'
-import { persistMerge } from './persist-merge.js'
+import { persistMerge, type MergeWrite } from './persist-merge.js'
 import { signalLockKeys, sortLockKeys, visitorLockKey } from './locks.js'
 import {
   clusterIds, findByEmail, findByExternalId, findCandidates, findLiving, insertVisitor, toVisitor, updateVisitor, type Tx
@@ -16,7 +16,13 @@ import {
 import type { JsonObject, VisitorRecord } from './visitor.js'
 import { IdentityConflict, VisitorNotFound } from './errors.js'
 
-export interface IdentityServiceDeps { schema: string, log: FastifyBaseLogger, now?: () => Date }
+export interface IdentityServiceDeps {
+  schema: string
+  log: FastifyBaseLogger
+  now?: () => Date
+  /** Announces visitor_merged events (webhooks, live streams) in the merge's transaction. */
+  announce?: MergeWrite['announce']
+}
 
 /** ResolveInput (the port's shape) → cleaned Signals. A self-referral is not a touchpoint. */
 export function signalsOf (input: ResolveInput): Signals {
@@ -62,7 +68,7 @@ export function createIdentityService (deps: IdentityServiceDeps) {
       case 'create': await insertVisitor(sql, plan.visitor); return plan.visitor
       case 'update': await updateVisitor(sql, plan.visitor); return plan.visitor
       case 'merge':
-        await persistMerge(sql, { survivor: plan.survivor, loserPatches: plan.loserPatches, reason: plan.reason, decidingSignals: plan.decidingSignals, now: at })
+        await persistMerge(sql, { survivor: plan.survivor, loserPatches: plan.loserPatches, reason: plan.reason, decidingSignals: plan.decidingSignals, now: at, announce: deps.announce })
         return plan.survivor
       case 'conflict':
         deps.log.warn({ visitor_ids: plan.visitorIds, reason: plan.reason }, 'identity.conflict')
@@ -116,7 +122,8 @@ export function createIdentityService (deps: IdentityServiceDeps) {
           loserPatches: plan.loserPatches,
           reason: 'identify',
           decidingSignals: ['person_external_id', 'person_email'].filter(k => (attrs as Record<string, unknown>)[k] !== undefined),
-          now: at
+          now: at,
+          announce: deps.announce
         })
         return plan.survivor
       case 'conflict':

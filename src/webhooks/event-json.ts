@@ -15,13 +15,16 @@ export interface RecordedEvent {
   link_id?: string | null
   unique_click?: boolean | null
   bot?: boolean | null
-  [column: string]: unknown
+  occurred_at?: Date | string | null
+  visitor_id?: string | null
+  properties?: unknown
+  inserted_at?: Date | string | null
 }
 
-export function eventJson (row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function eventJson (row: object): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const field of EVENT_JSON_FIELDS) {
-    const v = row[field]
+    const v = (row as Record<string, unknown>)[field]
     if (v === undefined) continue
     out[field] = v instanceof Date ? v.toISOString() : v
   }
