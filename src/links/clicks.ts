@@ -8,6 +8,7 @@ import { anonymizeIp, classifySource, type Device, type GeoLookup, type IpMode }
 import type { Sql } from '../db/client.js'
 import { uuidv7 } from '../db/uuid.js'
 import type { IdentityPort, ResolveInput } from '../identity/port.js'
+import type { HookPublisher } from '../webhooks/publisher.js'
 import {
   addLinkCounters, claimUniqueWindows, insertClickEvents, uniquePairKey,
   type ClickEventRow, type CounterDeltas, type UniqueCandidate
@@ -45,6 +46,8 @@ export interface ClickStoreDeps {
   /** Keys the IP+UA hash, so the unique-click table holds nothing reversible. */
   hashKey: string
   onIdentityError?: (err: unknown) => void
+  /** Webhook outbox + live stream NOTIFY for the clicks, in the flush's transaction. */
+  hooks?: () => HookPublisher | null
 }
 
 const MAX_STORED_URL = 2083
@@ -56,7 +59,9 @@ export function createClickFlush (deps: ClickStoreDeps): (items: ClickInput[]) =
     await deps.sql.begin(async tx => {
       const visitorIds = await resolveVisitors(tx, enriched, deps)
       const uniques = await decideUniques(tx, enriched, visitorIds, deps.hashKey)
-      await insertClickEvents(tx, enriched.map((c, i) => eventRow(c, visitorIds[i], uniques[i], deps.ipMode)))
+      const rows = enriched.map((c, i) => eventRow(c, visitorIds[i], uniques[i], deps.ipMode))
+      await insertClickEvents(tx, rows)
+      await deps.hooks?.()?.eventsRecorded(tx, rows)
       const deltas = new Map<string, CounterDeltas>()
       for (const [i, c] of enriched.entries()) {
         const d = deltas.get(c.item.linkId) ?? {}

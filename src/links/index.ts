@@ -17,6 +17,8 @@ import qrRoutes from './routes/qr.js'
 import redirectRoutes from './routes/redirect.js'
 import reportRoutes from './routes/reports.js'
 import type { LinkServiceDeps } from './service.js'
+import { linkJson } from './link-json.js'
+import { callRedirectHook } from '../webhooks/index.js'
 
 export interface LinksApi {
   /** Adds conversions to a link's counters inside the caller's transaction (lead/sale attribution). */
@@ -56,7 +58,8 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
       ipMode: config.ipMode,
       ownDomains: config.ownDomains,
       hashKey: deriveKey(config.secret, 'ga-link-unique-click'),
-      onIdentityError: err => { app.log.warn({ err }, 'links.identity_failed') }
+      onIdentityError: err => { app.log.warn({ err }, 'links.identity_failed') },
+      hooks: () => (app.hasDecorator('hooks') ? app.hooks : null)
     }),
     flushMs: config.ingest.flushMs,
     maxBatch: config.ingest.maxBatch,
@@ -86,7 +89,12 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
     cache
   } satisfies LinksApi)
 
-  const service: LinkServiceDeps = { db: database.db, linkDomains: config.linkDomains, invalidate: keys => { cache.invalidateKeys(keys) } }
+  const service: LinkServiceDeps = {
+    db: database.db,
+    linkDomains: config.linkDomains,
+    invalidate: keys => { cache.invalidateKeys(keys) },
+    announce: async (tx, type, row) => { if (app.hasDecorator('hooks')) await app.hooks.publish(tx, row.workspaceId, type, { link: linkJson(row) }) }
+  }
   await app.register(crudRoutes, { service })
   await app.register(reportRoutes)
   await app.register(qrRoutes, { cache, trustProxy: config.trustProxy })
@@ -97,7 +105,9 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
     record: click => { if (!buffer.push(click)) dropped.count++ },
     unlockSecret: deriveKey(config.secret, 'ga-link-unlock'),
     trustProxy: config.trustProxy,
-    cookieDomain: config.cookieDomain
+    cookieDomain: config.cookieDomain,
+    hook: app.hasDecorator('redirectHook') && app.redirectHook !== null ? async ctx => await callRedirectHook(app, ctx) : undefined,
+    ownDomains: config.ownDomains
   })
 }
 

@@ -14,17 +14,21 @@ async function notify (tx: Tx, payload: string): Promise<void> {
   await tx.execute(dsql`select pg_notify(${LINKS_CHANNEL}, ${payload})`)
 }
 
-export async function insertLink (db: Db, row: NewLinkRow, notification: string): Promise<LinkRow> {
+/** Runs in the write's transaction after it (the link.* webhook announcement). */
+export type AfterWrite = (tx: Tx, row: LinkRow) => Promise<void>
+
+export async function insertLink (db: Db, row: NewLinkRow, notification: string, after?: AfterWrite): Promise<LinkRow> {
   return await db.transaction(async tx => {
     const [created] = await tx.insert(links).values(row).returning()
     await notify(tx, notification)
+    await after?.(tx, created)
     return created
   })
 }
 
 /** Applies `set` to a live link of the workspace; null when there is none. */
 export async function updateLiveLink (
-  db: Db, workspaceId: string, id: string, set: Partial<NewLinkRow>, notification: (before: LinkRow, after: LinkRow) => string
+  db: Db, workspaceId: string, id: string, set: Partial<NewLinkRow>, notification: (before: LinkRow, after: LinkRow) => string, afterWrite?: AfterWrite
 ): Promise<LinkRow | null> {
   return await db.transaction(async tx => {
     const [before] = await tx.select().from(links)
@@ -32,6 +36,7 @@ export async function updateLiveLink (
     if (before === undefined) return null
     const [after] = await tx.update(links).set({ ...set, updatedAt: new Date() }).where(eq(links.id, id)).returning()
     await notify(tx, notification(before, after))
+    await afterWrite?.(tx, after)
     return after
   })
 }

@@ -10,6 +10,8 @@ import { validateLinkInput, type LinkBody, type LinkChanges } from './link-input
 import { hashPassword } from './password.js'
 import { findLink, insertLink, isKeyTaken, listLiveLinks, updateLiveLink, type LinkListFilter } from './queries.js'
 import type { LinkRow, NewLinkRow } from './table.js'
+import type { AfterWrite } from './queries.js'
+import type { Executor } from '../webhooks/executor.js'
 
 export interface LinkServiceDeps {
   db: Db
@@ -17,6 +19,13 @@ export interface LinkServiceDeps {
   /** Drops this process's cache entries for these keys (the NOTIFY reaches the others). */
   invalidate: (keys: string[]) => void
   now?: () => number
+  /** Announces link.created/updated/archived in the write's transaction (webhooks). */
+  announce?: (tx: Executor, type: 'link.created' | 'link.updated' | 'link.archived', row: LinkRow) => Promise<void>
+}
+
+function announcing (deps: LinkServiceDeps, type: 'link.created' | 'link.updated' | 'link.archived'): AfterWrite | undefined {
+  const announce = deps.announce
+  return announce === undefined ? undefined : async (tx, row) => { await announce(tx, type, row) }
 }
 
 export async function createLink (deps: LinkServiceDeps, workspaceId: string, body: LinkBody): Promise<LinkRow> {
@@ -33,7 +42,7 @@ export async function createLink (deps: LinkServiceDeps, workspaceId: string, bo
     if (key === null) throw new KeySpaceCrowded()
     const row: NewLinkRow = { ...columns, id: uuidv7(), workspaceId, domain, key, url: changes.url as string }
     try {
-      const created = await insertLink(deps.db, row, encodeInvalidation([key]))
+      const created = await insertLink(deps.db, row, encodeInvalidation([key]), announcing(deps, 'link.created'))
       deps.invalidate([key])
       return created
     } catch (err) {
@@ -56,7 +65,7 @@ export async function updateLink (deps: LinkServiceDeps, workspaceId: string, id
   if (check.changes.key !== undefined) set.key = check.changes.key
   if (check.changes.url !== undefined) set.url = check.changes.url
   try {
-    const updated = await updateLiveLink(deps.db, workspaceId, id, set, (before, after) => encodeInvalidation([before.key, after.key]))
+    const updated = await updateLiveLink(deps.db, workspaceId, id, set, (before, after) => encodeInvalidation([before.key, after.key]), announcing(deps, 'link.updated'))
     if (updated === null) throw new LinkNotFound()
     deps.invalidate([current.key, updated.key])
     return updated
@@ -71,7 +80,7 @@ export async function updateLink (deps: LinkServiceDeps, workspaceId: string, id
 /** Soft delete: frees domain+key and external_id; GET by id still returns it. */
 export async function archiveLink (deps: LinkServiceDeps, workspaceId: string, id: string): Promise<void> {
   if (!isUuid(id)) throw new LinkNotFound()
-  const archived = await updateLiveLink(deps.db, workspaceId, id, { archivedAt: new Date() }, before => encodeInvalidation([before.key]))
+  const archived = await updateLiveLink(deps.db, workspaceId, id, { archivedAt: new Date() }, before => encodeInvalidation([before.key]), announcing(deps, 'link.archived'))
   if (archived === null) throw new LinkNotFound()
   deps.invalidate([archived.key])
 }

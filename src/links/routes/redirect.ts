@@ -5,7 +5,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { Type } from 'typebox'
-import { parseUserAgent, type GeoLookup } from '../../classify/index.js'
+import { classifySource, parseUserAgent, type GeoLookup } from '../../classify/index.js'
+import { hookCookieOptions, type HookCookie, type RedirectHookContext } from '../../webhooks/index.js'
 import { uuidv7 } from '../../db/uuid.js'
 import { errorResponses } from '../../errors.js'
 import type { CachedLink, LinkCache } from '../cache.js'
@@ -26,6 +27,9 @@ export interface RedirectDeps {
   unlockSecret: string
   trustProxy: boolean
   cookieDomain: string | null
+  /** The synchronous redirect hook (GA_REDIRECT_HOOK_URL), bounded by its 50 ms budget; absent when not configured. */
+  hook?: (ctx: RedirectHookContext) => Promise<HookCookie[]>
+  ownDomains?: readonly string[]
 }
 
 const NO_STORE_HEADERS = {
@@ -99,7 +103,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     return { link, host: domain }
   }
 
-  function redirect (req: FastifyRequest, reply: FastifyReply, link: CachedLink, host: string): FastifyReply {
+  async function redirect (req: FastifyRequest, reply: FastifyReply, link: CachedLink, host: string): Promise<FastifyReply> {
     const userAgent = req.headers['user-agent'] ?? null
     const device = parseUserAgent(userAgent)
     const country = link.hasGeoTargeting && geo !== null ? geo.lookup(req.ip)?.country ?? null : null
@@ -138,6 +142,18 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
         bot,
         botName: device.bot ? device.bot_name : bot ? 'prefetch' : null
       })
+      // Humans only: the hook's cookies are for browsers, and bots must not cost a callout.
+      if (deps.hook !== undefined && !bot) {
+        const cookies = await deps.hook({
+          link: { id: link.id, workspace_id: link.workspaceId, domain: host, key: link.key, url: target },
+          click_id: clickId,
+          source: { ...classifySource({ queryParams: query, referrer: typeof referrer === 'string' ? referrer : null, ownDomains: deps.ownDomains ?? [] }) },
+          qr: isQrScan(query),
+          params: query,
+          ga_id: gaId
+        })
+        for (const c of cookies) void reply.setCookie(c.name, c.value, hookCookieOptions(c, { secure: req.protocol === 'https', domain: scope?.domain }))
+      }
     }
     return bare302(reply, target)
   }
@@ -168,7 +184,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     const found = await findLink(req, req.params.key, reply)
     if (!('link' in found)) return found
     if (found.link.passwordHash !== null && !isUnlocked(req, found.link)) return passwordForm(reply, false)
-    return redirect(req, reply, found.link, found.host)
+    return await redirect(req, reply, found.link, found.host)
   })
 
   // POST /:key – password form; the right password redirects (and counts the click), a wrong one → 401
@@ -191,7 +207,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     const found = await findLink(req, req.params.key, reply)
     if (!('link' in found)) return found
     const { link, host } = found
-    if (link.passwordHash === null) return redirect(req, reply, link, host)
+    if (link.passwordHash === null) return await redirect(req, reply, link, host)
     const body = req.body as Record<string, unknown> | undefined
     const password = typeof body?.password === 'string' ? body.password : ''
     if (password === '' || password.length > MAX_PASSWORD_LENGTH || !(await verifyPassword(password, link.passwordHash))) {
@@ -200,7 +216,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     void reply.setCookie(unlockCookieName(link.id), signUnlockToken(link.id, deps.unlockSecret, { passwordHash: link.passwordHash, nowMs: Date.now() }), {
       httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge: Math.floor(UNLOCK_TTL_MS / 1000)
     })
-    return redirect(req, reply, link, host)
+    return await redirect(req, reply, link, host)
   })
 }
 
