@@ -14,6 +14,7 @@ import meRoutes from './auth/me-routes.js'
 import health from './health/index.js'
 import partitionJob from './db/partition-job.js'
 import { uuidv7 } from './db/uuid.js'
+import connectors from './connectors/plugin.js'
 
 export interface AppDeps {
   config: ReadyConfig
@@ -78,4 +79,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, connectors]
