@@ -69,13 +69,15 @@ const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))),
         connector: Type.Optional(Type.String({ maxLength: 64 })),
-        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-        offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }))
       }),
       response: { 200: Type.Object({ dispatches: Type.Array(DispatchView), limit: Type.Integer(), offset: Type.Integer() }), ...errorResponses }
     }
   }, async (req) => {
-    const { status, connector, limit, offset } = req.query
+    const { status, connector } = req.query
+    const limit = req.query.limit ?? 50
+    const offset = req.query.offset ?? 0
     const rows = await sql<Row[]>`
       select ${sql.unsafe(COLUMNS)} from connector_dispatches
       where workspace_id = ${workspaceOf(req)}

@@ -30,6 +30,9 @@ export const DELIVERY_INTERVAL_MS = 1_000
 async function connectors (app: FastifyInstance): Promise<void> {
   // An invalid module stops start-up with InvalidConnectorError naming the module and every problem.
   const registry = buildRegistry(await loadCustomConnectors(app.config.connectorModules))
+  // SEAM until the conversions feature (branch identity) is in main: there this line becomes
+  //   setRequiredSignals(Object.fromEntries([...registry.values()].map((c) => [c.type, plannerRequirements(c)])))
+  // and reconciliation (reconcile.ts) is registered; both are done on branch connectors-try.
   const safeDispatcher = createSafeDispatcher({ allowPrivate: app.config.webhookAllowPrivate })
   const deps = { sql: app.database.sql, config: app.config, registry, log: app.log, safeDispatcher }
   app.decorate('connectors', {

@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox'
 import { workspaceOf } from '../auth/index.js'
 import { errorResponses, NotFound, ValidationFailed } from '../errors.js'
 import { BUILT_IN_CONNECTORS } from './registry.js'
+import { plannerRequirements } from './requirements.js'
 import { readStoredSettings, validateSettingsUpdate, type StoredConnectorSettings } from './settings.js'
 import { loadAllSettings, loadSettings, saveSettings } from './store.js'
 import type { Connector } from './types.js'
@@ -25,7 +26,7 @@ const ConnectorView = Type.Object({
   credential_keys: Type.Array(Type.String()),
   optional_credential_keys: Type.Array(Type.String()),
   config_keys: Type.Array(Type.String()),
-  required_signals: Type.Array(Type.Array(Type.String()), { description: 'AND of ORs' }),
+  required_signals: Type.Array(Type.Array(Type.String()), { description: 'AND of ORs over click/browser ids and, where the platform matches on them, email/phone/external_id' }),
   supported_event_types: Type.Array(Type.String()),
   max_batch_size: Type.Integer(),
   delivery_window_ms: Type.Union([Type.Integer(), Type.Null()]),
@@ -55,7 +56,7 @@ export function connectorView (connector: Connector, stored: StoredConnectorSett
     credential_keys: [...connector.credentialKeys],
     optional_credential_keys: [...(connector.optionalCredentialKeys ?? [])],
     config_keys: [...(connector.configKeys ?? [])],
-    required_signals: connector.requiredSignals.map((g) => [...g]),
+    required_signals: plannerRequirements(connector),
     supported_event_types: [...connector.supportedEventTypes],
     max_batch_size: connector.maxBatchSize,
     delivery_window_ms: connector.deliveryWindowMs,

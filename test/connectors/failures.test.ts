@@ -12,7 +12,7 @@ t.test('400 → permanently_failed, never retried', async (t) => {
   fakes.meta?.respondWith('bad_request')
   const { dispatches: [d] } = await convert(c, 'sale')
   t.match(await runDeliveryTick(app), { permanentlyFailed: 1 })
-  t.match(await dispatchRow(app, d.id), { status: 'permanently_failed', last_error: /permanent: HTTP 400/ })
+  t.match(await dispatchRow(app, d.id), { status: 'permanently_failed', last_error: /permanent: Meta error 100/ })
   await makeDue(app, d.id)
   t.equal((await runDeliveryTick(app)).claimed, 0)
   const detail = await call(c, 'GET', `/ga/api/dispatches/${d.id}`)

@@ -25,7 +25,7 @@ t.test('every platform receives the exact request and the dispatch is delivered'
     t.same(fake.requests[0].problems, [], `${kind}: accepted by the fake`)
   }
   const meta = fakes.meta?.requests[0]
-  t.equal(meta?.path, '/v21.0/1234567890/events')
+  t.equal(meta?.path, '/v24.0/1234567890/events')
   t.equal(meta?.headers.authorization, 'Bearer meta-token')
   const metaEvent = (meta?.body as any).data[0] // eslint-disable-line @typescript-eslint/no-explicit-any
   t.match(metaEvent, { event_name: 'Purchase', event_id: rows.get('meta')?.connector_event_id, custom_data: { value: 49, currency: 'EUR', order_id: 'ORD-9' } })
@@ -63,7 +63,8 @@ t.test('every platform receives the exact request and the dispatch is delivered'
   t.equal(again.claimed, 0, 'nothing left to deliver')
 
   const list = await call(c, 'GET', '/ga/api/dispatches?status=delivered&connector=meta&limit=10')
-  t.equal(list.body.dispatches.length, 1)
+  t.equal(list.status, 200, JSON.stringify(list.body))
+  t.equal(list.body.dispatches?.length, 1)
   t.same([list.body.limit, list.body.offset], [10, 0])
 })
 

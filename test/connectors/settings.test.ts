@@ -11,7 +11,7 @@ t.test('settings API', async (t) => {
   const list = await call(c, 'GET', '/ga/api/connectors')
   t.equal(list.status, 200)
   t.same(list.body.connectors.map((x: { type: string }) => x.type), ['meta', 'google', 'linkedin', 'tiktok', 'webhook'])
-  t.match(list.body.connectors[0], { type: 'meta', enabled: false, credentials_set: [], credential_keys: ['pixel_id', 'access_token'], required_signals: [['_fbp', '_fbc', 'fbclid']], supported_event_types: ['lead', 'sale'], paused: null })
+  t.match(list.body.connectors[0], { type: 'meta', enabled: false, credentials_set: [], credential_keys: ['pixel_id', 'access_token'], required_signals: [['_fbp', '_fbc', 'fbclid', 'email', 'phone', 'external_id']], supported_event_types: ['lead', 'sale'], paused: null })
 
   const BAD: Array<[string, unknown, number, RegExp | string]> = [
     ['/ga/api/connectors/nope', { enabled: true }, 404, /Unknown connector/],
