@@ -4,7 +4,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts
+COPY scripts/patch-postgres.mjs ./scripts/
+RUN npm ci --ignore-scripts && node scripts/patch-postgres.mjs
 COPY tsconfig.json tsconfig.build.json drizzle.config.ts ./
 COPY src ./src
 COPY scripts ./scripts

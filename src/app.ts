@@ -13,7 +13,13 @@ import adminRoutes from './auth/admin-routes.js'
 import meRoutes from './auth/me-routes.js'
 import health from './health/index.js'
 import partitionJob from './db/partition-job.js'
+import links from './links/index.js'
 import { uuidv7 } from './db/uuid.js'
+import identity from './identity/index.js'
+import identityRoutes from './identity/routes.js'
+import recorder from './events/recorder.js'
+import eventRoutes from './events/routes.js'
+import conversionRoutes from './conversions/routes.js'
 import connectors from './connectors/plugin.js'
 
 export interface AppDeps {
@@ -79,4 +85,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes, connectors]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, identity, identityRoutes, recorder, eventRoutes, conversionRoutes, links, connectors]

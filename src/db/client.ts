@@ -16,14 +16,16 @@ export interface Database {
   close: () => Promise<void>
 }
 
-/** postgres.js leaves Nagle on; batched writes stall ~40 ms per round trip without this (STACK.md). */
-async function noDelaySocket (host: string, port: number): Promise<Socket> {
-  return await new Promise((resolve, reject) => {
-    const socket = new Socket()
-    socket.setNoDelay(true)
-    socket.once('error', reject)
-    socket.connect(port, host, () => { socket.removeListener('error', reject); resolve(socket) })
-  })
+/**
+ * postgres.js leaves Nagle on; batched writes stall ~40 ms per round trip without this (STACK.md).
+ * The socket is returned while still connecting, exactly like postgres.js' own: a factory that
+ * rejects leaves the driver with no socket and crashes it on its next write.
+ */
+function noDelaySocket (host: string, port: number): Socket {
+  const socket = new Socket()
+  socket.setNoDelay(true)
+  socket.connect(port, host)
+  return socket
 }
 
 function pool (url: string, schema: string, max: number, onnotice?: (n: postgres.Notice) => void): Sql {
@@ -35,7 +37,7 @@ function pool (url: string, schema: string, max: number, onnotice?: (n: postgres
     onnotice: onnotice ?? (() => {}),
     connection: { search_path: `${schema},public`, application_name: 'good-analytics' },
     // TLS connections keep postgres.js' own socket handling.
-    ...(/[?&](ssl|sslmode)=/.test(url) ? {} : { socket: async ({ host, port }: { host: string[], port: number[] }) => await noDelaySocket(host[0] ?? '127.0.0.1', port[0] ?? 5432) }),
+    ...(/[?&](ssl|sslmode)=/.test(url) ? {} : { socket: ({ host, port }: { host: string[], port: number[] }) => noDelaySocket(host[0] ?? '127.0.0.1', port[0] ?? 5432) }),
     // int8 counters and cents as JS numbers: every value we store stays below 2^53.
     types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } }
   })

@@ -66,25 +66,19 @@ export function rssMb (pid) {
   return m === null ? null : Math.round(Number(m[1]) / 1024)
 }
 
-/** autocannon in its own process; returns req/s, latency percentiles and error counts. */
-export function load (url, { connections = 100, duration = 8, method = 'GET', headers = {}, body, warmup = 1 } = {}) {
-  const args = ['-c', String(connections), '-d', String(duration), '-m', method, '-j', '--renderStatusCodes']
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`)
-  if (body !== undefined) args.push('-b', body)
-  if (warmup > 0) args.push('-W', `[ -c ${connections} -d ${warmup} ]`)
-  args.push(url)
+/** autocannon in its own process; returns req/s, latency percentiles, status codes and errors. */
+export function load (url, opts = {}) {
+  const cfg = { url, connections: 100, duration: 8, warmup: 1, ...opts }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/autocannon/autocannon.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(ROOT, 'test/bench/load-worker.mjs'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
+    let err = ''
     child.stdout.on('data', d => { out += d })
-    const killer = setTimeout(() => child.kill('SIGKILL'), (duration + warmup + 30) * 1000)
+    child.stderr.on('data', d => { err += d })
+    const killer = setTimeout(() => child.kill('SIGKILL'), (cfg.duration + cfg.warmup + 30) * 1000)
     child.on('exit', () => {
       clearTimeout(killer)
-      try {
-        // With a warm-up autocannon prints one JSON document per phase: the last is the measurement.
-        const r = JSON.parse(out.trim().split('\n').filter(l => l.startsWith('{')).at(-1))
-        resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total, statusCodes: r.statusCodeStats })
-      } catch (err) { reject(new Error(`autocannon output unreadable: ${out.slice(0, 300)} ${err}`)) }
+      try { resolve(JSON.parse(out.trim().split('\n').at(-1))) } catch { reject(new Error(`load worker failed: ${err.slice(-500)}`)) }
     })
   })
 }

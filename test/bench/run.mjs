@@ -4,19 +4,24 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, load, rssMb, startBaseline, startCluster, startService, table } from './lib.mjs'
-import { suites } from './suites.mjs'
+import { SERVICE_ENV, suites } from './suites.mjs'
 
 const duration = Number(process.env.BENCH_DURATION ?? 8)
 const started = Date.now()
 const cluster = await startCluster()
 const baseline = await startBaseline()
-const service = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'bench-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir })
+const service = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'bench-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir, ...SERVICE_ENV })
+// BENCH_ONLY=redirect,beacon runs a subset.
+const only = process.env.BENCH_ONLY?.split(',')
 const rows = []
 try {
   const ctx = { cluster, baseline, service, duration, load, rssMb }
   for (const suite of suites) {
+    if (only !== undefined && !only.includes(suite.name)) continue
     const rssBefore = rssMb(service.pid)
-    for (const row of await suite.run(ctx)) rows.push({ suite: suite.name, ...row, rss_before_mb: rssBefore, rss_after_mb: rssMb(service.pid) })
+    let suiteRows
+    try { suiteRows = await suite.run(ctx) } catch (err) { suiteRows = [{ figure: `${suite.name} FAILED: ${String(err.message ?? err).slice(0, 160)}` }] }
+    for (const row of suiteRows) rows.push({ suite: suite.name, ...row, rss_before_mb: rssBefore, rss_after_mb: rssMb(service.pid) })
   }
 } finally {
   await service.stop()

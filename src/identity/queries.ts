@@ -1,0 +1,112 @@
+// SQL of the identity graph. Takes a transaction (or the pool) as its first argument; returns
+// VisitorRecords exactly as the pure planners expect them, and writes them back whole.
+import type postgres from 'postgres'
+import { blankVisitor, type VisitorRecord } from './visitor.js'
+import type { Signals } from './signals.js'
+
+export type Tx = postgres.TransactionSql | postgres.Sql
+
+// Every column of the row, in one place: derived from the record so they cannot drift apart.
+export const VISITOR_COLUMNS = Object.keys(blankVisitor('', '', new Date(0))) as Array<keyof VisitorRecord>
+const JSON_COLUMNS: ReadonlySet<string> = new Set([
+  'person_metadata', 'first_source', 'last_source', 'attribution_path', 'click_id_params', 'click_id_history',
+  'connector_identifiers', 'geo', 'device', 'top_pages'
+])
+const NUMERIC_COLUMNS = ['avg_scroll_depth', 'lead_quality_score', 'fraud_risk_score'] as const
+
+/** A database row → VisitorRecord (numeric columns arrive as strings). */
+export function toVisitor (row: Record<string, unknown>): VisitorRecord {
+  const v = { ...row } as Record<string, unknown>
+  for (const col of NUMERIC_COLUMNS) v[col] = v[col] === null || v[col] === undefined ? null : Number(v[col])
+  return v as unknown as VisitorRecord
+}
+
+type Row = Record<string, postgres.ParameterOrJSON<never>>
+
+function toRow (sql: Tx, v: VisitorRecord): Row {
+  const row: Row = {}
+  for (const col of VISITOR_COLUMNS) {
+    const value = v[col]
+    row[col] = (JSON_COLUMNS.has(col) && value !== null ? sql.json(value as postgres.JSONValue) : value) as postgres.ParameterOrJSON<never>
+  }
+  return row
+}
+
+export async function insertVisitor (sql: Tx, v: VisitorRecord): Promise<void> {
+  await sql`insert into visitors ${sql(toRow(sql, v), ...VISITOR_COLUMNS)}`
+}
+
+/** Writes every column (the fix for upstream's diff-based save that lost merged fields). */
+export async function updateVisitor (sql: Tx, v: VisitorRecord): Promise<void> {
+  const cols = VISITOR_COLUMNS.filter(c => c !== 'id' && c !== 'workspace_id' && c !== 'inserted_at')
+  await sql`update visitors set ${sql(toRow(sql, v), ...cols)} where workspace_id = ${v.workspace_id} and id = ${v.id}`
+}
+
+/**
+ * Non-merged visitors matching any supplied signal, oldest first, row-locked. Rows merged or
+ * scrubbed while we waited for their lock drop out (READ COMMITTED re-checks the predicate).
+ */
+export async function findCandidates (sql: Tx, workspaceId: string, s: Signals, lock: boolean): Promise<VisitorRecord[]> {
+  const conds: postgres.PendingQuery<postgres.Row[]>[] = []
+  if (s.ga_id !== undefined) conds.push(sql`ga_id = ${s.ga_id}`)
+  if (s.person_external_id !== undefined) conds.push(sql`person_external_id = ${s.person_external_id}`)
+  if (s.person_email !== undefined) conds.push(sql`lower(person_email) = ${s.person_email}`)
+  if (s.fingerprint !== undefined) conds.push(sql`fingerprints && ${[s.fingerprint]}::text[]`)
+  if (s.anonymous_id !== undefined) conds.push(sql`anonymous_ids && ${[s.anonymous_id]}::text[]`)
+  if (s.click_id !== undefined) conds.push(sql`click_ids && ${[s.click_id]}::uuid[]`)
+  if (conds.length === 0) return []
+  const any = conds.reduce((acc, c) => sql`${acc} or ${c}`)
+  const rows = await sql`
+    select * from visitors
+    where workspace_id = ${workspaceId} and status <> 'merged' and (${any})
+    order by first_seen_at, id
+    ${lock ? sql`for update` : sql``}`
+  return rows.map(toVisitor)
+}
+
+export async function findVisitor (sql: Tx, workspaceId: string, id: string, lock = false): Promise<VisitorRecord | null> {
+  const [row] = await sql`select * from visitors where workspace_id = ${workspaceId} and id = ${id} ${lock ? sql`for update` : sql``}`
+  return row === undefined ? null : toVisitor(row)
+}
+
+/** The living visitor an id stands for: itself, or the survivor it was (transitively) merged into. */
+export async function findLiving (sql: Tx, workspaceId: string, id: string, lock = false): Promise<VisitorRecord | null> {
+  let current = await findVisitor(sql, workspaceId, id, lock)
+  for (let hops = 0; current !== null && current.status === 'merged' && current.merged_into_id !== null && hops < 20; hops++) {
+    current = await findVisitor(sql, workspaceId, current.merged_into_id, lock)
+  }
+  return current
+}
+
+export async function findByExternalId (sql: Tx, workspaceId: string, externalId: string, lock = false): Promise<VisitorRecord | null> {
+  const [row] = await sql`
+    select * from visitors where workspace_id = ${workspaceId} and person_external_id = ${externalId} and status <> 'merged'
+    ${lock ? sql`for update` : sql``}`
+  return row === undefined ? null : toVisitor(row)
+}
+
+export async function findByEmail (sql: Tx, workspaceId: string, email: string, lock = false): Promise<VisitorRecord[]> {
+  const rows = await sql`
+    select * from visitors where workspace_id = ${workspaceId} and lower(person_email) = ${email} and status <> 'merged'
+    order by first_seen_at, id ${lock ? sql`for update` : sql``}`
+  return rows.map(toVisitor)
+}
+
+/** The visitor and every row merged into it, directly or through a chain. */
+export async function clusterIds (sql: Tx, workspaceId: string, rootId: string): Promise<string[]> {
+  const rows = await sql<Array<{ id: string }>>`
+    with recursive cluster(id) as (
+      select ${rootId}::uuid
+      union
+      select v.id from visitors v join cluster c on v.merged_into_id = c.id where v.workspace_id = ${workspaceId}
+    )
+    select id from cluster`
+  return rows.map(r => r.id)
+}
+
+export async function listVisitors (sql: Tx, workspaceId: string, limit: number, offset: number): Promise<VisitorRecord[]> {
+  const rows = await sql`
+    select * from visitors where workspace_id = ${workspaceId} and status <> 'merged'
+    order by inserted_at desc, id desc limit ${limit} offset ${offset}`
+  return rows.map(toVisitor)
+}

@@ -1,0 +1,157 @@
+// The identity graph against the database: resolve (create / update / merge), identify and
+// forget, each inside a caller-supplied transaction and race-safe across processes (advisory
+// locks on every signal value, taken in one sorted batch, then row locks on the candidates).
+import type { FastifyBaseLogger } from 'fastify'
+import { uuidv7 } from '../db/uuid.js'
+import type { ResolveInput } from './port.js'
+import { cleanSignals, type Signals } from './signals.js'
+import { planResolution, type ResolutionPlan } from './resolve-plan.js'
+import { planIdentify, cleanPersonAttrs, type RawPersonAttrs } from './identify.js'
+import { scrubVisitor } from './forget.js'
+import { persistMerge } from './persist-merge.js'
+import { signalLockKeys, sortLockKeys, visitorLockKey } from './locks.js'
+import {
+  clusterIds, findByEmail, findByExternalId, findCandidates, findLiving, insertVisitor, toVisitor, updateVisitor, type Tx
+} from './queries.js'
+import type { JsonObject, VisitorRecord } from './visitor.js'
+import { IdentityConflict, VisitorNotFound } from './errors.js'
+
+export interface IdentityServiceDeps { schema: string, log: FastifyBaseLogger, now?: () => Date }
+
+/** ResolveInput (the port's shape) → cleaned Signals. A self-referral is not a touchpoint. */
+export function signalsOf (input: ResolveInput): Signals {
+  const source = input.source != null && input.source.self_referral !== true ? input.source : undefined
+  return cleanSignals({
+    ga_id: input.ga_id,
+    anonymous_id: input.anonymous_id,
+    fingerprint: input.fingerprint,
+    person_external_id: input.person_external_id,
+    person_email: input.person_email,
+    click_id: input.click_id,
+    click_id_params: input.click_id_params,
+    source: source as unknown as JsonObject | undefined,
+    geo: input.geo,
+    device: input.device,
+    occurred_at: input.occurred_at
+  })
+}
+
+async function lockKeys (sql: Tx, keys: string[]): Promise<void> {
+  if (keys.length === 0) return
+  // unnest yields the array in order, so the locks are taken in the sorted order given.
+  await sql`select pg_advisory_xact_lock(k) from unnest(${sortLockKeys(keys)}::int8[]) as k`
+}
+
+// Candidate rows can change between the search and their row lock (a concurrent merge folds one
+// away); search again under the locks until the set is stable.
+async function stableCandidates (sql: Tx, ws: string, s: Signals): Promise<VisitorRecord[]> {
+  let rows = await findCandidates(sql, ws, s, true)
+  for (let i = 0; i < 3; i++) {
+    const again = await findCandidates(sql, ws, s, true)
+    if (again.map(v => v.id).join() === rows.map(v => v.id).join()) return again
+    rows = again
+  }
+  return rows
+}
+
+export function createIdentityService (deps: IdentityServiceDeps) {
+  const now = deps.now ?? (() => new Date())
+
+  async function persistPlan (sql: Tx, plan: ResolutionPlan, at: Date): Promise<VisitorRecord> {
+    switch (plan.kind) {
+      case 'create': await insertVisitor(sql, plan.visitor); return plan.visitor
+      case 'update': await updateVisitor(sql, plan.visitor); return plan.visitor
+      case 'merge':
+        await persistMerge(sql, { survivor: plan.survivor, loserPatches: plan.loserPatches, reason: plan.reason, decidingSignals: plan.decidingSignals, now: at })
+        return plan.survivor
+      case 'conflict':
+        deps.log.warn({ visitor_ids: plan.visitorIds, reason: plan.reason }, 'identity.conflict')
+        return await persistPlan(sql, plan.fallback, at)
+    }
+  }
+
+  /** One observation, locks already held. */
+  async function resolveLocked (sql: Tx, ws: string, signals: Signals): Promise<{ visitor: VisitorRecord, kind: ResolutionPlan['kind'] }> {
+    const at = now()
+    const candidates = await stableCandidates(sql, ws, signals)
+    const plan = planResolution(signals, candidates, at, { id: uuidv7(), workspace_id: ws })
+    return { visitor: await persistPlan(sql, plan, at), kind: plan.kind }
+  }
+
+  /** The port: one visitor id per input, in order. Inputs without any usable signal get a fresh visitor. */
+  async function resolveMany (sql: Tx, ws: string, inputs: ResolveInput[]): Promise<string[]> {
+    const all = inputs.map(signalsOf)
+    await lockKeys(sql, all.flatMap(s => signalLockKeys(deps.schema, ws, s)))
+    const ids: string[] = []
+    for (const signals of all) ids.push((await resolveLocked(sql, ws, signals)).visitor.id)
+    return ids
+  }
+
+  async function resolve (sql: Tx, ws: string, signals: Signals): Promise<{ visitor: VisitorRecord, kind: ResolutionPlan['kind'] }> {
+    await lockKeys(sql, signalLockKeys(deps.schema, ws, signals))
+    return await resolveLocked(sql, ws, signals)
+  }
+
+  /**
+   * Reference §2.5 with the fixes of planIdentify. A merged visitor's id acts for its survivor.
+   * Throws VisitorNotFound, or IdentityConflict when the visitor already is another person.
+   */
+  async function identify (sql: Tx, ws: string, visitorId: string, raw: RawPersonAttrs): Promise<VisitorRecord> {
+    const { attrs } = cleanPersonAttrs(raw)
+    const keys = signalLockKeys(deps.schema, ws, { person_external_id: attrs.person_external_id, person_email: attrs.person_email })
+    const first = await findLiving(sql, ws, visitorId)
+    if (first === null) throw new VisitorNotFound()
+    await lockKeys(sql, [...keys, visitorLockKey(deps.schema, ws, first.id)])
+    const visitor = await findLiving(sql, ws, first.id, true)
+    if (visitor === null) throw new VisitorNotFound()
+    const byExternalId = attrs.person_external_id === undefined ? null : await findByExternalId(sql, ws, attrs.person_external_id, true)
+    const byEmail = attrs.person_email === undefined ? [] : await findByEmail(sql, ws, attrs.person_email, true)
+    const at = now()
+    const plan = planIdentify(visitor, raw, { byExternalId, byEmail }, at)
+    switch (plan.kind) {
+      case 'update': await updateVisitor(sql, plan.visitor); return plan.visitor
+      case 'merge':
+        await persistMerge(sql, {
+          survivor: plan.survivor,
+          loserPatches: plan.loserPatches,
+          reason: 'identify',
+          decidingSignals: ['person_external_id', 'person_email'].filter(k => (attrs as Record<string, unknown>)[k] !== undefined),
+          now: at
+        })
+        return plan.survivor
+      case 'conflict':
+        deps.log.warn({ visitor_ids: plan.visitorIds, reason: plan.reason }, 'identity.conflict')
+        throw new IdentityConflict('The visitor is already identified as another person (different person_external_id); nothing was merged')
+    }
+  }
+
+  /**
+   * GDPR forget (reference §2.7 + issue 3 item 5): the person behind the id (its survivor when
+   * merged) and every row merged into it lose their events, sessions, dispatch context and every
+   * PII column; the rows stay, anonymous, so counters add up. Returns the forgotten row, or null.
+   */
+  async function forget (sql: Tx, ws: string, visitorId: string): Promise<VisitorRecord | null> {
+    const root = await findLiving(sql, ws, visitorId)
+    if (root === null) return null
+    await lockKeys(sql, [visitorLockKey(deps.schema, ws, root.id)])
+    const ids = await clusterIds(sql, ws, root.id)
+    const rows = await sql`select * from visitors where workspace_id = ${ws} and id = any(${ids}::uuid[]) order by id for update`
+    const deleted = await sql<Array<{ id: string }>>`delete from events where workspace_id = ${ws} and visitor_id = any(${ids}::uuid[]) returning id`
+    if (deleted.length > 0) await sql`delete from event_keys where workspace_id = ${ws} and event_id = any(${deleted.map(r => r.id)}::uuid[])`
+    await sql`delete from sessions where workspace_id = ${ws} and visitor_id = any(${ids}::uuid[])`
+    await sql`update connector_dispatches set source_context = null, payload = null, last_error = null, updated_at = now()
+      where workspace_id = ${ws} and visitor_id = any(${ids}::uuid[])`
+    const at = now()
+    let forgotten: VisitorRecord | null = null
+    for (const row of rows) {
+      const scrubbed = scrubVisitor(toVisitor(row), at)
+      await updateVisitor(sql, scrubbed)
+      if (scrubbed.id === root.id) forgotten = scrubbed
+    }
+    return forgotten
+  }
+
+  return { resolveMany, resolve, identify, forget }
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>

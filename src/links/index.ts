@@ -1,0 +1,131 @@
+// Short links: REST API, redirect, QR, click recording. Wrapped with fastify-plugin so `app.links`
+// (the counters API for conversions) is visible app-wide; each route group is its own encapsulated
+// plugin (the API routes carry requireApiKey, the public ones the form parser).
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type postgres from 'postgres'
+import { openGeoReader, type GeoLookup } from '../classify/index.js'
+import { deriveKey } from '../config.js'
+import { IngestBuffer, type IngestStats } from '../events/ingest-buffer.js'
+import type { IdentityPort } from '../identity/port.js'
+import { decodeInvalidation, LinkCache } from './cache.js'
+import { createClickFlush, type ClickInput } from './clicks.js'
+import { loadRedirectLink } from './lookup.js'
+import { addLinkCounters, LINKS_CHANNEL, pruneUniqueWindows } from './queries.js'
+import crudRoutes from './routes/crud.js'
+import qrRoutes from './routes/qr.js'
+import redirectRoutes from './routes/redirect.js'
+import reportRoutes from './routes/reports.js'
+import type { LinkServiceDeps } from './service.js'
+
+export interface LinksApi {
+  /** Adds conversions to a link's counters inside the caller's transaction (lead/sale attribution). */
+  linkCountersAdd: (tx: postgres.TransactionSql | postgres.Sql, linkId: string, add: { leads?: number, sales?: number, revenueCents?: number }) => Promise<void>
+  /** Resolves when every click received so far is committed (tests, benches). */
+  flushClicks: () => Promise<void>
+  readonly clickStats: IngestStats & { dropped: number }
+  readonly cache: LinkCache
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { links: LinksApi }
+}
+
+const PRUNE_EVERY_MS = 10 * 60_000
+const LISTEN_RETRY_MS = 5_000
+
+async function linksPlugin (app: FastifyInstance): Promise<void> {
+  const { config, database } = app
+  const { sql } = database
+  // Opened once per process (reads the whole MMDB); lookups are memoised.
+  let geo: GeoLookup | null = null
+  try {
+    geo = openGeoReader(config.geoipDb ?? undefined)
+  } catch (err) {
+    app.log.warn({ err }, 'links.geo_unavailable')
+  }
+
+  const cache = new LinkCache(async (domain, key) => await loadRedirectLink(sql, domain, key))
+  const dropped = { count: 0 }
+  const buffer = new IngestBuffer<ClickInput>({
+    name: 'link-clicks',
+    flush: createClickFlush({
+      sql,
+      identity: () => (app.hasDecorator('identity') ? (app as unknown as { identity: IdentityPort }).identity : null),
+      geo,
+      ipMode: config.ipMode,
+      ownDomains: config.ownDomains,
+      hashKey: deriveKey(config.secret, 'ga-link-unique-click'),
+      onIdentityError: err => { app.log.warn({ err }, 'links.identity_failed') }
+    }),
+    flushMs: config.ingest.flushMs,
+    maxBatch: config.ingest.maxBatch,
+    maxPending: config.ingest.maxPending,
+    onError: (err, size) => { app.log.warn({ err, size }, 'links.click_flush_failed') }
+  })
+  app.jobs.add({ name: 'links.click-buffer', start: () => {}, stop: async () => { await buffer.close() } })
+
+  let pruneTimer: NodeJS.Timeout | null = null
+  app.jobs.add({
+    name: 'links.unique-window-prune',
+    start: () => {
+      pruneTimer = setInterval(() => { pruneUniqueWindows(sql).catch(err => app.log.warn({ err }, 'links.prune_failed')) }, PRUNE_EVERY_MS)
+      pruneTimer.unref()
+    },
+    stop: async () => { if (pruneTimer !== null) clearInterval(pruneTimer) }
+  })
+
+  await listenForInvalidations(app, cache)
+
+  app.decorate('links', {
+    linkCountersAdd: async (tx, linkId, add) => {
+      await addLinkCounters(tx, linkId, { leads: add.leads, sales: add.sales, revenueCents: add.revenueCents })
+    },
+    flushClicks: async () => { await buffer.idle() },
+    get clickStats () { return { ...buffer.stats, dropped: dropped.count } },
+    cache
+  } satisfies LinksApi)
+
+  const service: LinkServiceDeps = { db: database.db, linkDomains: config.linkDomains, invalidate: keys => { cache.invalidateKeys(keys) } }
+  await app.register(crudRoutes, { service })
+  await app.register(reportRoutes)
+  await app.register(qrRoutes, { cache, trustProxy: config.trustProxy })
+  await app.register(redirectRoutes, {
+    cache,
+    geo,
+    // The redirect was already answered: a full queue loses the click, it never delays the visitor.
+    record: click => { if (!buffer.push(click)) dropped.count++ },
+    unlockSecret: deriveKey(config.secret, 'ga-link-unlock'),
+    trustProxy: config.trustProxy,
+    cookieDomain: config.cookieDomain
+  })
+}
+
+// Every process drops stale entries when any process writes a link. On (re)connect the whole cache
+// is cleared, since notifications sent while disconnected are lost; if LISTEN cannot start, retry.
+async function listenForInvalidations (app: FastifyInstance, cache: LinkCache): Promise<void> {
+  let closed = false
+  let retry: NodeJS.Timeout | null = null
+  let subscription: { unlisten: () => Promise<void> } | null = null
+  const start = async (): Promise<void> => {
+    try {
+      subscription = await app.database.sql.listen(LINKS_CHANNEL, payload => {
+        const keys = decodeInvalidation(payload)
+        if (keys === null) cache.clear()
+        else cache.invalidateKeys(keys)
+      }, () => { cache.clear() })
+      if (closed) await subscription.unlisten()
+    } catch (err) {
+      app.log.warn({ err }, 'links.listen_failed')
+      if (!closed) { retry = setTimeout(() => { void start() }, LISTEN_RETRY_MS); retry.unref() }
+    }
+  }
+  await start()
+  app.addHook('onClose', async () => {
+    closed = true
+    if (retry !== null) clearTimeout(retry)
+    await subscription?.unlisten().catch(() => {})
+  })
+}
+
+export default fp(linksPlugin, { name: 'links', fastify: '5.x', dependencies: ['core', 'auth'] })

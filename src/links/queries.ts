@@ -1,0 +1,222 @@
+// All SQL of the links feature. CRUD goes through drizzle; the redirect lookups and the click flush
+// are hand-written postgres.js statements (prepared, on the hot or batch path).
+import { and, desc, eq, ilike, isNull, or, sql as dsql, arrayContains, type SQL } from 'drizzle-orm'
+import type postgres from 'postgres'
+import type { Db, Sql } from '../db/client.js'
+import { links, type LinkRow, type NewLinkRow } from './table.js'
+
+export const LINKS_CHANNEL = 'ga_links'
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+async function notify (tx: Tx, payload: string): Promise<void> {
+  // Inside the write transaction: delivered to every process at commit, never for a rollback.
+  await tx.execute(dsql`select pg_notify(${LINKS_CHANNEL}, ${payload})`)
+}
+
+export async function insertLink (db: Db, row: NewLinkRow, notification: string): Promise<LinkRow> {
+  return await db.transaction(async tx => {
+    const [created] = await tx.insert(links).values(row).returning()
+    await notify(tx, notification)
+    return created
+  })
+}
+
+/** Applies `set` to a live link of the workspace; null when there is none. */
+export async function updateLiveLink (
+  db: Db, workspaceId: string, id: string, set: Partial<NewLinkRow>, notification: (before: LinkRow, after: LinkRow) => string
+): Promise<LinkRow | null> {
+  return await db.transaction(async tx => {
+    const [before] = await tx.select().from(links)
+      .where(and(eq(links.id, id), eq(links.workspaceId, workspaceId), isNull(links.archivedAt))).for('update')
+    if (before === undefined) return null
+    const [after] = await tx.update(links).set({ ...set, updatedAt: new Date() }).where(eq(links.id, id)).returning()
+    await notify(tx, notification(before, after))
+    return after
+  })
+}
+
+export async function findLink (db: Db, workspaceId: string, id: string): Promise<LinkRow | null> {
+  const [row] = await db.select().from(links).where(and(eq(links.id, id), eq(links.workspaceId, workspaceId)))
+  return row ?? null
+}
+
+export async function isKeyTaken (db: Db, domain: string, key: string): Promise<boolean> {
+  const rows = await db.select({ id: links.id }).from(links)
+    .where(and(eq(links.domain, domain), eq(links.key, key), isNull(links.archivedAt))).limit(1)
+  return rows.length > 0
+}
+
+export interface LinkListFilter { limit: number, offset: number, tag?: string, linkType?: LinkRow['linkType'], search?: string }
+
+export async function listLiveLinks (db: Db, workspaceId: string, filter: LinkListFilter): Promise<LinkRow[]> {
+  const conditions: SQL[] = [eq(links.workspaceId, workspaceId), isNull(links.archivedAt)]
+  if (filter.tag !== undefined) conditions.push(arrayContains(links.tags, [filter.tag]))
+  if (filter.linkType !== undefined) conditions.push(eq(links.linkType, filter.linkType))
+  if (filter.search !== undefined && filter.search !== '') {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, c => `\\${c}`)}%`
+    conditions.push(or(ilike(links.key, pattern), ilike(links.url, pattern)) as SQL)
+  }
+  return await db.select().from(links).where(and(...conditions))
+    .orderBy(desc(links.createdAt), desc(links.id)).limit(filter.limit).offset(filter.offset)
+}
+
+// ---- redirect lookups (postgres.js, prepared) --------------------------------------------------
+
+export interface RedirectRow {
+  id: string
+  workspace_id: string
+  domain: string
+  key: string
+  url: string
+  link_type: string
+  ios_url: string | null
+  android_url: string | null
+  geo_targeting: Record<string, string>
+  utm_source: string | null
+  utm_medium: string | null
+  utm_campaign: string | null
+  utm_content: string | null
+  utm_term: string | null
+  expires_at: Date | null
+  expired_url: string | null
+  password_hash: string | null
+}
+
+const REDIRECT_COLUMNS = ['id', 'workspace_id', 'domain', 'key', 'url', 'link_type', 'ios_url', 'android_url', 'geo_targeting',
+  'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'expires_at', 'expired_url', 'password_hash']
+
+export async function findRedirectLink (sql: Sql, domain: string, key: string): Promise<RedirectRow | null> {
+  const [row] = await sql<RedirectRow[]>`select ${sql(REDIRECT_COLUMNS)} from links where domain = ${domain} and key = ${key} and archived_at is null`
+  return row ?? null
+}
+
+/** Live (non-archived) links with this key on any domain; at most `limit` (the caller only needs to tell 0, 1 or many). */
+export async function findRedirectLinksByKey (sql: Sql, key: string, limit = 3): Promise<RedirectRow[]> {
+  return await sql<RedirectRow[]>`select ${sql(REDIRECT_COLUMNS)} from links where key = ${key} and archived_at is null order by created_at limit ${limit}`
+}
+
+/** Per-domain redirect settings stored in `settings` under `domain:<host>` (any workspace). */
+export async function findDomainSettings (sql: Sql, domain: string): Promise<Record<string, unknown> | null> {
+  const [row] = await sql<Array<{ value: Record<string, unknown> }>>`select value from settings where key = ${`domain:${domain}`} order by updated_at desc limit 1`
+  return row?.value ?? null
+}
+
+// ---- clicks ------------------------------------------------------------------------------------
+
+export interface ClickEventRow {
+  id: string
+  workspace_id: string
+  visitor_id: string | null
+  event_type: 'link_click'
+  link_id: string
+  click_id: string
+  url: string
+  host: string
+  path: string
+  referrer: string | null
+  source_platform: string | null
+  source_medium: string | null
+  source_campaign: string | null
+  channel: string | null
+  source: Record<string, unknown>
+  ip_address: string | null
+  user_agent: string | null
+  device_type: string | null
+  browser: string | null
+  browser_version: string | null
+  os: string | null
+  os_version: string | null
+  device_brand: string | null
+  device_model: string | null
+  bot: boolean
+  bot_name: string | null
+  country: string | null
+  geo: Record<string, unknown> | null
+  properties: Record<string, unknown>
+  unique_click: boolean
+  qr: boolean
+  occurred_at: Date
+}
+
+export async function insertClickEvents (tx: postgres.TransactionSql, rows: ClickEventRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await tx`insert into events ${tx(rows as unknown as Array<Record<string, postgres.ParameterOrJSON<never>>>)}`
+}
+
+export interface UniqueCandidate { linkId: string, visitorKey: string, at: Date }
+
+/**
+ * Claims the unique window of each (link, visitor key): a row is returned when it was inserted or
+ * its previous window (one hour) had ended, i.e. when this click is the first of a new window.
+ * Candidates must be distinct pairs; they are written in sorted order so concurrent flushes lock
+ * rows in the same order and cannot deadlock.
+ */
+export async function claimUniqueWindows (tx: postgres.TransactionSql, candidates: UniqueCandidate[]): Promise<Set<string>> {
+  if (candidates.length === 0) return new Set()
+  const sorted = [...candidates].sort((a, b) => (a.linkId + a.visitorKey < b.linkId + b.visitorKey ? -1 : 1))
+  const rows = await tx<Array<{ link_id: string, visitor_key: string }>>`
+    insert into link_unique_clicks (link_id, visitor_key, window_start)
+    select * from unnest(${tx.array(sorted.map(c => c.linkId))}::uuid[], ${tx.array(sorted.map(c => c.visitorKey))}::text[], ${tx.array(sorted.map(c => c.at))}::timestamptz[])
+    on conflict (link_id, visitor_key) do update
+      set window_start = excluded.window_start, hits = link_unique_clicks.hits + 1
+      where link_unique_clicks.window_start <= excluded.window_start - interval '1 hour'
+    returning link_id, visitor_key`
+  return new Set(rows.map(r => uniquePairKey(r.link_id, r.visitor_key)))
+}
+
+export function uniquePairKey (linkId: string, visitorKey: string): string {
+  return `${linkId}\n${visitorKey}`
+}
+
+export interface CounterDeltas { clicks?: number, uniqueClicks?: number, botClicks?: number, leads?: number, sales?: number, revenueCents?: number }
+
+export async function addLinkCounters (tx: postgres.TransactionSql | Sql, linkId: string, d: CounterDeltas): Promise<void> {
+  await tx`update links set
+      total_clicks = total_clicks + ${d.clicks ?? 0},
+      unique_clicks = unique_clicks + ${d.uniqueClicks ?? 0},
+      bot_clicks = bot_clicks + ${d.botClicks ?? 0},
+      total_leads = total_leads + ${d.leads ?? 0},
+      total_sales = total_sales + ${d.sales ?? 0},
+      total_revenue_cents = total_revenue_cents + ${d.revenueCents ?? 0}
+    where id = ${linkId}`
+}
+
+export async function pruneUniqueWindows (sql: Sql, now = new Date()): Promise<number> {
+  const result = await sql`delete from link_unique_clicks where window_start < ${now}::timestamptz - interval '1 hour'`
+  return result.count
+}
+
+export interface ClickListRow {
+  id: string
+  click_id: string | null
+  visitor_id: string | null
+  url: string | null
+  referrer: string | null
+  ip_address: string | null
+  user_agent: string | null
+  device_type: string | null
+  browser: string | null
+  os: string | null
+  bot: boolean
+  bot_name: string | null
+  country: string | null
+  qr: boolean
+  unique_click: boolean | null
+  source_platform: string | null
+  source_medium: string | null
+  source_campaign: string | null
+  channel: string | null
+  properties: Record<string, unknown>
+  occurred_at: Date
+}
+
+export async function listLinkClicks (sql: Sql, workspaceId: string, linkId: string, limit: number, offset: number): Promise<ClickListRow[]> {
+  return await sql<ClickListRow[]>`
+    select id, click_id, visitor_id, url, referrer, host(ip_address) as ip_address, user_agent, device_type, browser, os,
+           bot, bot_name, country, qr, unique_click, source_platform, source_medium, source_campaign, channel, properties, occurred_at
+    from events
+    where workspace_id = ${workspaceId} and link_id = ${linkId} and event_type = 'link_click'
+    order by occurred_at desc, id desc
+    limit ${limit} offset ${offset}`
+}

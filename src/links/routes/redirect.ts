@@ -1,0 +1,207 @@
+// GET|HEAD /:key – the short-link redirect; POST /:key – the password form's answer.
+// Hot path: link from the in-memory cache, 302 sent, click pushed to the buffer (not awaited);
+// no database, no per-request logging. HEAD answers like GET but never records a click.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { LRUCache } from 'lru-cache'
+import { Type } from 'typebox'
+import { parseUserAgent, type GeoLookup } from '../../classify/index.js'
+import { uuidv7 } from '../../db/uuid.js'
+import { errorResponses } from '../../errors.js'
+import type { CachedLink, LinkCache } from '../cache.js'
+import type { ClickInput } from '../clicks.js'
+import { isReservedKey, KEY_PATTERN } from '../keys.js'
+import { isExpired } from '../lookup.js'
+import { PAGE_CSP, passwordPage, redirectBody } from '../pages.js'
+import { MAX_PASSWORD_LENGTH, signUnlockToken, UNLOCK_TTL_MS, unlockCookieName, verifyPassword, verifyUnlockToken } from '../password.js'
+import { findDomainSettings } from '../queries.js'
+import { isQrScan, resolveTarget } from '../redirect-target.js'
+import { cookieScope, flatQuery, GA_COOKIE, GA_COOKIE_MAX_AGE_S, gaIdFromCookie, isPrefetch, requestHost } from '../request.js'
+import { validateDestinationUrl } from '../url-validation.js'
+
+export interface RedirectDeps {
+  cache: LinkCache
+  geo: GeoLookup | null
+  record: (click: ClickInput) => void
+  unlockSecret: string
+  trustProxy: boolean
+  cookieDomain: string | null
+}
+
+const NO_STORE_HEADERS = {
+  'cache-control': 'private, no-store',
+  'referrer-policy': 'no-referrer-when-downgrade',
+  'x-robots-tag': 'noindex',
+  'x-content-type-options': 'nosniff'
+} as const
+
+const DESCRIPTION = 'Short-link redirect (302). The domain is the request Host (X-Forwarded-Host behind a trusted proxy); ' +
+  'when no link has that domain+key, a key-only lookup succeeds if exactly one live link has the key. ' +
+  '**Keys are case-sensitive**: `/Abc` and `/abc` are different links. Reserved first segments (ga, api, healthz, readyz, favicon.ico, robots.txt) are never keys. ' +
+  'Unknown → 404 (or the domain\'s not_found_url), expired → 410 (or expired_url), password-protected → HTML form. HEAD never counts a click.'
+
+const KeyParams = Type.Object({ key: Type.String({ description: 'Link key (case-sensitive)' }) })
+const textReply = (description: string) => ({ description, type: 'string' })
+
+const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps) => {
+  const { cache, geo } = deps
+  const sql = app.database.sql
+  // Only this plugin parses HTML form posts (the password form); small bodies only.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+  })
+
+  // Per-domain fallbacks from `settings` (`domain:<host>` → {not_found_url, expired_url}), cached a minute.
+  const domainSettings = new LRUCache<string, Record<string, unknown> | false>({ max: 1000, ttl: 60_000 })
+  async function domainUrl (domain: string, field: 'not_found_url' | 'expired_url'): Promise<string | null> {
+    let settings = domainSettings.get(domain)
+    if (settings === undefined) {
+      settings = (await findDomainSettings(sql, domain)) ?? false
+      domainSettings.set(domain, settings)
+    }
+    if (settings === false) return null
+    const check = validateDestinationUrl(settings[field], { ownDomains: [domain] })
+    return check.ok ? check.url : null
+  }
+
+  function plain (reply: FastifyReply, status: number, text: string): FastifyReply {
+    return reply.code(status).headers(NO_STORE_HEADERS).type('text/plain; charset=utf-8').send(text)
+  }
+
+  function bare302 (reply: FastifyReply, location: string): FastifyReply {
+    return reply.code(302).headers(NO_STORE_HEADERS).header('location', location).type('text/html; charset=utf-8').send(redirectBody(location))
+  }
+
+  async function notFound (reply: FastifyReply, domain: string): Promise<FastifyReply> {
+    const url = await domainUrl(domain, 'not_found_url')
+    return url === null ? plain(reply, 404, 'Link not found') : bare302(reply, url)
+  }
+
+  async function expired (reply: FastifyReply, link: CachedLink, domain: string): Promise<FastifyReply> {
+    const url = link.expiredUrl ?? await domainUrl(domain, 'expired_url')
+    return url === null ? plain(reply, 410, 'Link expired') : bare302(reply, url)
+  }
+
+  function passwordForm (reply: FastifyReply, wrong: boolean): FastifyReply {
+    return reply.code(wrong ? 401 : 200).headers(NO_STORE_HEADERS).header('content-security-policy', PAGE_CSP)
+      .header('x-frame-options', 'DENY').type('text/html; charset=utf-8').send(passwordPage({ wrong }))
+  }
+
+  /** The live link for this request, or the reply already sent (400/404/410). */
+  async function findLink (req: FastifyRequest, key: string, reply: FastifyReply): Promise<{ link: CachedLink, host: string } | FastifyReply> {
+    const hostPort = requestHost(req, deps.trustProxy)
+    if (hostPort === null) return plain(reply, 400, 'Invalid Host header')
+    const domain = hostPort.host
+    if (!KEY_PATTERN.test(key)) return await notFound(reply, domain)
+    const link = cache.peek(domain, key) ?? await cache.resolve(domain, key)
+    if (link === null) return await notFound(reply, domain)
+    if (isExpired(link, Date.now())) return await expired(reply, link, domain)
+    return { link, host: domain }
+  }
+
+  function redirect (req: FastifyRequest, reply: FastifyReply, link: CachedLink, host: string): FastifyReply {
+    const userAgent = req.headers['user-agent'] ?? null
+    const device = parseUserAgent(userAgent)
+    const country = link.hasGeoTargeting && geo !== null ? geo.lookup(req.ip)?.country ?? null : null
+    const clickId = uuidv7()
+    const cookieGaId = gaIdFromCookie(req)
+    const target = resolveTarget(link, { os: device.os, userAgent, country }, req.query as Record<string, unknown>, clickId)
+    if (target === null) return plain(reply, 400, 'Invalid destination URL')
+
+    if (req.method !== 'HEAD') {
+      const bot = device.bot || isPrefetch(req)
+      const gaId = cookieGaId ?? clickId
+      const scope = bot ? null : cookieScope(host, deps.cookieDomain)
+      if (scope !== null) {
+        void reply.setCookie(GA_COOKIE, gaId, {
+          signed: true, httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge: GA_COOKIE_MAX_AGE_S, domain: scope.domain
+        })
+      }
+      const query = flatQuery(req.query)
+      const referrer = req.headers.referer
+      deps.record({
+        linkId: link.id,
+        workspaceId: link.workspaceId,
+        clickId,
+        gaId,
+        gaIdFromCookie: cookieGaId !== null,
+        at: new Date(),
+        ip: req.ip ?? null,
+        userAgent,
+        referrer: typeof referrer === 'string' && referrer !== '' ? referrer : null,
+        query,
+        url: target,
+        host,
+        key: link.key,
+        qr: isQrScan(query),
+        device,
+        bot,
+        botName: device.bot ? device.bot_name : bot ? 'prefetch' : null
+      })
+    }
+    return bare302(reply, target)
+  }
+
+  function isUnlocked (req: FastifyRequest, link: CachedLink): boolean {
+    const token = req.cookies?.[unlockCookieName(link.id)]
+    return verifyUnlockToken(token, link.id, deps.unlockSecret, { passwordHash: link.passwordHash as string, nowMs: Date.now() })
+  }
+
+  // GET|HEAD /:key – redirect
+  app.get('/:key', {
+    schema: {
+      tags: ['redirect'],
+      summary: 'Follow a short link',
+      description: DESCRIPTION,
+      params: KeyParams,
+      response: {
+        200: textReply('Password form (password-protected link)'),
+        302: textReply('Redirect to the destination (Location); ga_id=<click id> appended'),
+        400: textReply('Invalid Host header / Invalid destination URL'),
+        404: textReply('Link not found'),
+        410: textReply('Link expired'),
+        '5xx': errorResponses['5xx']
+      }
+    }
+  }, async (req, reply) => {
+    if (isReservedKey(req.params.key)) { reply.callNotFound(); return reply }
+    const found = await findLink(req, req.params.key, reply)
+    if (!('link' in found)) return found
+    if (found.link.passwordHash !== null && !isUnlocked(req, found.link)) return passwordForm(reply, false)
+    return redirect(req, reply, found.link, found.host)
+  })
+
+  // POST /:key – password form; the right password redirects (and counts the click), a wrong one → 401
+  app.post('/:key', {
+    schema: {
+      tags: ['redirect'],
+      summary: 'Unlock a password-protected short link',
+      description: 'Form post (`password=...`) from the password page. The right password sets a signed unlock cookie for this link (24 h) and redirects; a wrong one answers 401 with the form.',
+      params: KeyParams,
+      response: {
+        302: textReply('Unlocked: redirect to the destination'),
+        401: textReply('Wrong password: the form again'),
+        404: textReply('Link not found'),
+        410: textReply('Link expired'),
+        '5xx': errorResponses['5xx']
+      }
+    }
+  }, async (req, reply) => {
+    if (isReservedKey(req.params.key)) { reply.callNotFound(); return reply }
+    const found = await findLink(req, req.params.key, reply)
+    if (!('link' in found)) return found
+    const { link, host } = found
+    if (link.passwordHash === null) return redirect(req, reply, link, host)
+    const body = req.body as Record<string, unknown> | undefined
+    const password = typeof body?.password === 'string' ? body.password : ''
+    if (password === '' || password.length > MAX_PASSWORD_LENGTH || !(await verifyPassword(password, link.passwordHash))) {
+      return passwordForm(reply, true)
+    }
+    void reply.setCookie(unlockCookieName(link.id), signUnlockToken(link.id, deps.unlockSecret, { passwordHash: link.passwordHash, nowMs: Date.now() }), {
+      httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge: Math.floor(UNLOCK_TTL_MS / 1000)
+    })
+    return redirect(req, reply, link, host)
+  })
+}
+
+export default redirectRoutes
