@@ -2,7 +2,9 @@
 // aad = workspace|type) and never returned, custom modules from GA_CONNECTOR_MODULES.
 import t from 'tap'
 import { decryptCredentials, sealedKeyId } from '../../src/connectors/crypto.js'
-import { build, TEST_SECRET } from '../helper.js'
+import { buildApp } from '../../src/app.js'
+import { connect } from '../../src/db/client.js'
+import { build, createTestDatabase, SCHEMA, TEST_SECRET, testConfig } from '../helper.js'
 import { call, VALID_MODULE, WS, writeModule } from './util.js'
 
 t.test('settings API', async (t) => {
@@ -55,9 +57,21 @@ t.test('custom connector modules', async (t) => {
   const { app, auth } = await build(t, { env: { GA_CONNECTOR_MODULES: writeModule(VALID_MODULE) } })
   const list = await call({ app, auth }, 'GET', '/ga/api/connectors')
   t.match(list.body.connectors.at(-1), { type: 'acme', built_in: false, credential_keys: ['api_key'], supported_event_types: ['sale'] })
-  const bad = writeModule('export default { type: "Bad Name", requiredSignals: [["email"]] }')
-  await t.rejects(build(t, { env: { GA_CONNECTOR_MODULES: bad } }), /connector module .*acme\.mjs: .*`type` must match.*`requiredSignals`/)
-  await t.rejects(build(t, { env: { GA_CONNECTOR_MODULES: '/nonexistent/x.mjs' } }), /cannot be imported/)
-  const shadow = writeModule(VALID_MODULE.replace("type: 'acme'", "type: 'meta'"))
-  await t.rejects(build(t, { env: { GA_CONNECTOR_MODULES: shadow } }), /already registered/)
+  // A module problem stops start-up (buildApp rejects) with a message naming the module and each problem.
+  const url = await createTestDatabase(t)
+  const startWith = async (modules: string): Promise<unknown> => {
+    const database = connect(url, SCHEMA, { max: 2 })
+    try {
+      const app = await buildApp({ config: testConfig(url, { GA_CONNECTOR_MODULES: modules }), database, logger: false })
+      await app.close()
+      return null
+    } catch (err) {
+      return err
+    } finally {
+      await database.close()
+    }
+  }
+  t.match(await startWith(writeModule('export default { type: "Bad Name", requiredSignals: [["email"]] }')), { name: 'InvalidConnectorError', message: /connector module .*acme\.mjs: .*`type` must match.*`requiredSignals`/ })
+  t.match(await startWith('/nonexistent/x.mjs'), { message: /cannot be imported/ })
+  t.match(await startWith(writeModule(VALID_MODULE.replace("type: 'acme'", "type: 'meta'"))), { message: /already registered/ })
 })
