@@ -170,14 +170,12 @@ async function settingsOf (tx: Tx, ws: string, cache: Map<string, Record<string,
   return settings
 }
 
-// Link counters belong to the links feature, whose table may not exist yet on every branch: the
-// update runs in a savepoint and only when the table is there, so it can never sink the batch.
+// The conversion counts on the link the visitor last clicked. It runs in a savepoint so a failure
+// there is logged and can never sink the batch of events around it.
 async function countOnLink (tx: Tx, item: PendingEvent, visitorId: string, log: FastifyBaseLogger): Promise<void> {
   const r = item.prepared.row
   try {
     await tx.savepoint(async sp => {
-      const [exists] = await sp`select to_regclass('links') is not null as present`
-      if (exists?.present !== true) return
       const [last] = await sp<Array<{ link_id: string }>>`
         select link_id from events where workspace_id = ${r.workspace_id} and visitor_id = ${visitorId}
           and event_type = 'link_click' and link_id is not null

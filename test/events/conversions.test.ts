@@ -64,15 +64,15 @@ t.test('conversions plan dispatches', async t => {
   })
 
   await t.test('link counters of the last clicked link', async t => {
-    await sql`create table links (id uuid primary key, workspace_id uuid not null, total_leads int not null default 0, total_sales int not null default 0, total_revenue_cents bigint not null default 0)`
-    const link = '0190a000-0000-7000-8000-00000000111a'
-    await sql`insert into links (id, workspace_id) values (${link}, ${WS})`
+    const created = await call(c, 'POST', '/ga/api/links', { url: 'https://shop.example/landing', key: 'cv-link', domain: 'go.shop.example' })
+    t.equal(created.status, 201, JSON.stringify(created.body))
+    const link = created.body.id as string
     const v = await resolve(c, { ga_id: 'cv-link' })
     await sql`insert into events (id, workspace_id, visitor_id, event_type, link_id, occurred_at) values ('0190a000-0000-7000-8000-00000000111b', ${WS}, ${v.id}, 'link_click', ${link}, now() - interval '1 minute')`
     await call(c, 'POST', '/ga/api/conversions/lead', { visitor_id: v.id })
     await call(c, 'POST', '/ga/api/conversions/sale', { visitor_id: v.id, amount_cents: 999, currency: 'USD' })
-    const [l] = await sql`select total_leads, total_sales, total_revenue_cents from links where id = ${link}`
-    t.same([l.total_leads, l.total_sales, l.total_revenue_cents], [1, 1, 999])
+    const stats = await call(c, 'GET', `/ga/api/links/${link}/stats`)
+    t.same([stats.body.total_leads, stats.body.total_sales, stats.body.total_revenue_cents], [1, 1, 999])
   })
 })
 
