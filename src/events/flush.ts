@@ -53,11 +53,14 @@ async function resolveVisitors (tx: Tx, items: PendingEvent[], deps: FlushDeps):
       resolving.forEach((item, n) => visitorOf.set(item, ids[n]))
     }
     // Fixed visitors were checked before queueing; a merge since then moves the event to the survivor.
-    for (const item of group.filter(i => 'visitorId' in i.target)) {
-      const living = await findLiving(tx, ws, (item.target as { visitorId: string }).visitorId)
-      if (living === null) item.outcome = { ok: false, error: new VisitorNotFound() }
-      else visitorOf.set(item, living.id)
-    }
+    // The lookups are issued together so postgres.js pipelines them in one round trip.
+    const fixed = group.filter(i => 'visitorId' in i.target)
+    const living = await Promise.all(fixed.map(async item => await findLiving(tx, ws, (item.target as { visitorId: string }).visitorId)))
+    fixed.forEach((item, n) => {
+      const v = living[n]
+      if (v === null) item.outcome = { ok: false, error: new VisitorNotFound() }
+      else visitorOf.set(item, v.id)
+    })
   }
   return visitorOf
 }
@@ -149,7 +152,8 @@ async function rollUp (tx: Tx, live: PendingEvent[], visitorOf: Map<PendingEvent
     for (const k of BROWSER_IDS) if (item.prepared.connectorSignals[k] !== undefined) acc.browserIds[k] = item.prepared.connectorSignals[k]
     byVisitor.set(id, acc)
   }
-  for (const [id, a] of [...byVisitor].sort(([x], [y]) => (x < y ? -1 : 1))) {
+  // Sorted (two batches lock visitors in the same order) and pipelined: one round trip in all.
+  await Promise.all([...byVisitor].sort(([x], [y]) => (x < y ? -1 : 1)).map(async ([id, a]) => {
     await tx`
       update visitors set
         total_events = total_events + ${a.events},
@@ -165,7 +169,7 @@ async function rollUp (tx: Tx, live: PendingEvent[], visitorOf: Map<PendingEvent
         connector_identifiers = connector_identifiers || ${tx.json(a.browserIds)},
         updated_at = now()
       where workspace_id = ${a.ws} and id = ${id}`
-  }
+  }))
 }
 
 async function settingsOf (tx: Tx, ws: string, cache: Map<string, Record<string, ConnectorSetting>>): Promise<Record<string, ConnectorSetting>> {

@@ -64,6 +64,32 @@ export async function findCandidates (sql: Tx, workspaceId: string, s: Signals, 
   return rows.map(toVisitor)
 }
 
+/** The candidates of a whole batch of observations in one query, row-locked, oldest first. */
+export async function findCandidatesForBatch (sql: Tx, workspaceId: string, batch: readonly Signals[], lock: boolean): Promise<VisitorRecord[]> {
+  const pick = (f: (s: Signals) => string | undefined): string[] => [...new Set(batch.map(f).filter((v): v is string => v !== undefined))]
+  const gaIds = pick(s => s.ga_id)
+  const externalIds = pick(s => s.person_external_id)
+  const emails = pick(s => s.person_email)
+  const fingerprints = pick(s => s.fingerprint)
+  const anonymousIds = pick(s => s.anonymous_id)
+  const clickIds = pick(s => s.click_id)
+  if (gaIds.length + externalIds.length + emails.length + fingerprints.length + anonymousIds.length + clickIds.length === 0) return []
+  const rows = await sql`
+    select * from visitors
+    where workspace_id = ${workspaceId} and status <> 'merged' and (
+      ga_id = any(${gaIds}::text[]) or person_external_id = any(${externalIds}::text[])
+      or lower(person_email) = any(${emails}::text[]) or fingerprints && ${fingerprints}::text[]
+      or anonymous_ids && ${anonymousIds}::text[] or click_ids && ${clickIds}::uuid[])
+    order by first_seen_at, id
+    ${lock ? sql`for update` : sql``}`
+  return rows.map(toVisitor)
+}
+
+export async function insertVisitors (sql: Tx, rows: readonly VisitorRecord[]): Promise<void> {
+  if (rows.length === 0) return
+  await sql`insert into visitors ${sql(rows.map(v => toRow(sql, v)), ...VISITOR_COLUMNS)}`
+}
+
 export async function findVisitor (sql: Tx, workspaceId: string, id: string, lock = false): Promise<VisitorRecord | null> {
   const [row] = await sql`select * from visitors where workspace_id = ${workspaceId} and id = ${id} ${lock ? sql`for update` : sql``}`
   return row === undefined ? null : toVisitor(row)

@@ -9,9 +9,10 @@ import { planResolution, type ResolutionPlan } from './resolve-plan.js'
 import { planIdentify, cleanPersonAttrs, type RawPersonAttrs } from './identify.js'
 import { scrubVisitor } from './forget.js'
 import { persistMerge, type MergeWrite } from './persist-merge.js'
+import { CandidatePool } from './batch-pool.js'
 import { signalLockKeys, sortLockKeys, visitorLockKey } from './locks.js'
 import {
-  clusterIds, findByEmail, findByExternalId, findCandidates, findLiving, insertVisitor, toVisitor, updateVisitor, type Tx
+  clusterIds, findByEmail, findByExternalId, findCandidates, findCandidatesForBatch, findLiving, insertVisitor, insertVisitors, toVisitor, updateVisitor, type Tx
 } from './queries.js'
 import type { JsonObject, VisitorRecord } from './visitor.js'
 import { IdentityConflict, VisitorNotFound } from './errors.js'
@@ -46,6 +47,17 @@ async function lockKeys (sql: Tx, keys: string[]): Promise<void> {
   if (keys.length === 0) return
   // unnest yields the array in order, so the locks are taken in the sorted order given.
   await sql`select pg_advisory_xact_lock(k) from unnest(${sortLockKeys(keys)}::int8[]) as k`
+}
+
+// The batch form of stableCandidates: one locked search for every observation, re-checked once.
+async function stableBatchCandidates (sql: Tx, ws: string, batch: readonly Signals[]): Promise<VisitorRecord[]> {
+  let rows = await findCandidatesForBatch(sql, ws, batch, true)
+  for (let i = 0; i < 3; i++) {
+    const again = await findCandidatesForBatch(sql, ws, batch, true)
+    if (again.map(v => v.id).join() === rows.map(v => v.id).join()) return again
+    rows = again
+  }
+  return rows
 }
 
 // Candidate rows can change between the search and their row lock (a concurrent merge folds one
@@ -84,12 +96,47 @@ export function createIdentityService (deps: IdentityServiceDeps) {
     return { visitor: await persistPlan(sql, plan, at), kind: plan.kind }
   }
 
-  /** The port: one visitor id per input, in order. Inputs without any usable signal get a fresh visitor. */
+  /**
+   * The port: one visitor id per input, in order; inputs without any usable signal get a fresh
+   * visitor. Batched: one lock round trip, one candidate search for the whole batch, planning in
+   * memory against a pool that later inputs of the batch see, then pipelined writes. Merges (rare)
+   * write what is pending first and are persisted one by one.
+   */
   async function resolveMany (sql: Tx, ws: string, inputs: ResolveInput[]): Promise<string[]> {
     const all = inputs.map(signalsOf)
     await lockKeys(sql, all.flatMap(s => signalLockKeys(deps.schema, ws, s)))
+    const pool = new CandidatePool(await stableBatchCandidates(sql, ws, all))
+    const pendingInserts = new Map<string, VisitorRecord>()
+    const pendingUpdates = new Map<string, VisitorRecord>()
+    const writePending = async (): Promise<void> => {
+      await insertVisitors(sql, [...pendingInserts.values()])
+      // Issued together, postgres.js pipelines them on the transaction's connection, in id order.
+      await Promise.all([...pendingUpdates.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(async v => { await updateVisitor(sql, v) }))
+      pendingInserts.clear()
+      pendingUpdates.clear()
+    }
+    const stage = (v: VisitorRecord): void => {
+      pool.put(v)
+      if (pendingInserts.has(v.id)) pendingInserts.set(v.id, v)
+      else pendingUpdates.set(v.id, v)
+    }
     const ids: string[] = []
-    for (const signals of all) ids.push((await resolveLocked(sql, ws, signals)).visitor.id)
+    for (const signals of all) {
+      const at = now()
+      let plan = planResolution(signals, pool.candidates(signals), at, { id: uuidv7(), workspace_id: ws })
+      if (plan.kind === 'conflict') {
+        deps.log.warn({ visitor_ids: plan.visitorIds, reason: plan.reason }, 'identity.conflict')
+        plan = plan.fallback
+      }
+      if (plan.kind === 'create') { pendingInserts.set(plan.visitor.id, plan.visitor); pool.put(plan.visitor); ids.push(plan.visitor.id); continue }
+      if (plan.kind === 'update') { stage(plan.visitor); ids.push(plan.visitor.id); continue }
+      await writePending()
+      await persistMerge(sql, { survivor: plan.survivor, loserPatches: plan.loserPatches, reason: plan.reason, decidingSignals: plan.decidingSignals, now: at, announce: deps.announce })
+      for (const loser of plan.losers) pool.remove(loser.id)
+      pool.put(plan.survivor)
+      ids.push(plan.survivor.id)
+    }
+    await writePending()
     return ids
   }
 

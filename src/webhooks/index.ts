@@ -4,7 +4,8 @@
 // and `app.liveBus`.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { createSafeAgent, systemLookup } from '../net/safe-fetch.js'
+import type { Dispatcher } from 'undici'
+import { createSafeDispatcher, systemResolve } from '../net/safe-fetch.js'
 import { LiveBus } from './live-bus.js'
 import { createPublisher, DELIVERIES_CHANNEL, type HookPublisher } from './publisher.js'
 import { createRedirectHook, type RedirectHookClient, type RedirectHookContext } from './redirect-hook.js'
@@ -45,19 +46,19 @@ async function webhooksPlugin (app: FastifyInstance): Promise<void> {
   // SSE responses never end by themselves: end them so the server can close.
   app.addHook('preClose', async () => { for (const end of [...openStreams]) end() })
 
-  const agent = createSafeAgent({ allowPrivate: config.webhookAllowPrivate })
+  const agent = createSafeDispatcher({ allowPrivate: config.webhookAllowPrivate })
   app.jobs.add(deliveryJob(app, agent))
   app.addHook('onClose', async () => {
     await bus.stop()
     await redirectHook?.close()
   })
 
-  await app.register(webhookRoutes, { prefix: '/ga/api', lookup: systemLookup })
+  await app.register(webhookRoutes, { prefix: '/ga/api', lookup: systemResolve })
   await app.register(streamRoute, { prefix: '/ga/api', bus, tuning, open: openStreams })
 }
 
 /** Polls for due deliveries and wakes at once when a publisher's NOTIFY says new ones committed. */
-function deliveryJob (app: FastifyInstance, agent: ReturnType<typeof createSafeAgent>): { name: string, start: () => void, stop: () => Promise<void> } {
+function deliveryJob (app: FastifyInstance, agent: Dispatcher): { name: string, start: () => void, stop: () => Promise<void> } {
   let timer: NodeJS.Timeout | null = null
   let running: Promise<void> | null = null
   let again = false

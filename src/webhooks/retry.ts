@@ -29,8 +29,9 @@ export function verdictOf (status: number | null): AttemptVerdict {
 /** The failure text stored on the attempt (never a stack). */
 export function failureText (status: number | null, err: unknown): string | null {
   if (err !== null && err !== undefined) {
-    const e = err as { code?: string, message?: string }
-    return `${e.code ?? 'ERROR'}: ${String(e.message ?? err).slice(0, 300)}`
+    const e = err as { code?: unknown, name?: string, message?: string }
+    const code = typeof e.code === 'string' ? e.code : e.name ?? 'ERROR'
+    return `${code}: ${String(e.message ?? err).slice(0, 300)}`
   }
   if (status === null) return null
   if (status >= 300 && status < 400) return `HTTP ${status}: redirects are not followed`

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { workspaceOf } from '../auth/index.js'
 import { isUuid } from '../db/uuid.js'
 import { ValidationFailed, errorResponses } from '../errors.js'
-import type { LookupAll } from '../net/safe-fetch.js'
+import type { ResolveAll } from '../net/safe-fetch.js'
 import { DeliveryInFlight, DeliveryNotFound, WebhookDisabled, WebhookNotFound } from './errors.js'
 import { checkEventTypes } from './input.js'
 import { DEFAULT_LIMIT, CreateWebhookBody, CreatedWebhookReply, DeliveriesQuery, DeliveryReply, ListQuery, UpdateWebhookBody, WebhookReply } from './schemas.js'
@@ -17,7 +17,7 @@ const security: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyA
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Webhook id (UUID)' }) })
 const DeliveryParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Delivery id (UUID)' }) })
 
-const webhookRoutes: FastifyPluginAsyncTypebox<{ lookup: LookupAll }> = async (app, { lookup }) => {
+const webhookRoutes: FastifyPluginAsyncTypebox<{ lookup: ResolveAll }> = async (app, { lookup }) => {
   const { sql } = app.database
   const { config } = app
   app.addHook('onRequest', app.requireApiKey)

@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici'
 import { webhookHeaders } from '../connectors/webhook/sign.js'
 import type { Sql } from '../db/client.js'
 import { uuidv7 } from '../db/uuid.js'
-import { safeFetch, type SafeResponse } from '../net/safe-fetch.js'
+import { safeRequest, type SafeResponse } from '../net/safe-fetch.js'
 import { DEFAULT_DISABLE_AFTER, failureText, nextRetryDelay, RETRY_SCHEDULE_MS, verdictOf } from './retry.js'
 import { openWebhookSecret } from './secret.js'
 
@@ -15,7 +15,7 @@ export interface DeliveryWorkerOptions {
   sql: Sql
   /** GA_SECRET: unseals the signing secrets. */
   serviceSecret: string
-  /** A safe agent (src/net/safe-fetch.ts): the address policy is enforced at connect time. */
+  /** A safe dispatcher (src/net/safe-fetch.ts): the address policy is enforced at connect time. */
   agent: Dispatcher
   log: FastifyBaseLogger
   schedule?: readonly number[]
@@ -64,13 +64,13 @@ async function send (o: DeliveryWorkerOptions, d: Claimed): Promise<{ res: SafeR
     const secret = openWebhookSecret(d.secret_sealed, d.webhook_id, o.serviceSecret)
     // webhook-id is the delivery's id: the same on every retry and replay, the receiver's dedupe key.
     const headers = webhookHeaders([secret], `msg_${d.id}`, Math.floor(Date.now() / 1000), d.body)
-    const res = await safeFetch(o.agent, d.url, {
+    const res = await safeRequest(d.url, o.agent, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'GoodAnalytics-Webhooks/1', ...headers },
       body: d.body,
       timeoutMs: o.timeoutMs ?? 15_000
     })
-    return { res, err: null, ms: res.durationMs }
+    return { res, err: null, ms: Math.round(performance.now() - started) }
   } catch (err) {
     return { res: null, err, ms: Math.round(performance.now() - started) }
   }
@@ -86,7 +86,7 @@ async function record (o: DeliveryWorkerOptions, d: Claimed, outcome: { res: Saf
     await tx`
       insert into webhook_attempts (id, delivery_id, workspace_id, attempt, status_code, duration_ms, response_body, error)
       values (${uuidv7()}, ${d.id}, ${d.workspace_id}, ${d.attempts}, ${status}, ${outcome.ms},
-              ${outcome.res === null ? null : outcome.res.body.slice(0, STORED_BODY_CHARS)}, ${error})`
+              ${outcome.res === null ? null : outcome.res.bodyText.slice(0, STORED_BODY_CHARS)}, ${error})`
     // Only the holder of this attempt may settle it (a lease that ran out was claimed again).
     const [settled] = await tx`
       update webhook_deliveries set

@@ -2,7 +2,7 @@
 // synchronous hook), events and conversions, merges → signed webhooks and live streams.
 import { createServer } from 'node:http'
 import t from 'tap'
-import { createSafeAgent } from '../../src/net/safe-fetch.js'
+import { createSafeDispatcher } from '../../src/net/safe-fetch.js'
 import { deliverDueWebhooks } from '../../src/webhooks/worker.js'
 import { call, cookiesOf } from '../links/http.js'
 import { listen, type TestApp } from '../helper.js'
@@ -31,7 +31,7 @@ async function hookServer (t: Tap, delayMs: number): Promise<{ url: string, bodi
 const env = (hookUrl: string): Record<string, string> => ({ GA_LINK_DOMAINS: 'go.example.com', GA_WEBHOOK_ALLOW_PRIVATE: 'true', GA_REDIRECT_HOOK_URL: hookUrl })
 
 async function deliverAll (t: Tap, a: TestApp): Promise<void> {
-  const agent = createSafeAgent({ allowPrivate: true })
+  const agent = createSafeDispatcher({ allowPrivate: true })
   t.teardown(async () => { await agent.close() })
   await deliverDueWebhooks({ sql: a.database.sql, serviceSecret: a.config.secret, agent, log: a.app.log })
 }

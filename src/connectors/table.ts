@@ -1,0 +1,22 @@
+// Every delivery attempt of a connector dispatch, for audit and support (completed outbox rows
+// keep only their last error). The excerpt is redacted and clipped before it is written.
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+
+export const connectorDispatchAttempts = pgTable('connector_dispatch_attempts', {
+  id: uuid('id').primaryKey(),
+  workspaceId: uuid('workspace_id').notNull(),
+  dispatchId: uuid('dispatch_id').notNull(),
+  connector: text('connector').notNull(),
+  attempt: integer('attempt').notNull(),
+  /** delivered | failed | permanently_failed | skipped | paused */
+  outcome: text('outcome').notNull(),
+  httpStatus: integer('http_status'),
+  /** transient | permanent | credential | rate_limited | expired | build */
+  errorKind: text('error_kind'),
+  durationMs: integer('duration_ms').notNull(),
+  responseExcerpt: text('response_excerpt'),
+  error: text('error'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+}, (t) => [
+  index('connector_dispatch_attempts_dispatch_idx').on(t.workspaceId, t.dispatchId, t.createdAt)
+])
