@@ -5,6 +5,7 @@
 import type { Sql } from '../db/client.js'
 import { uuidv7 } from '../db/uuid.js'
 import type { DispatchSourceRow } from './input.js'
+import type { HookPublisher } from '../webhooks/publisher.js'
 
 export interface ClaimedDispatch {
   id: string
@@ -73,7 +74,7 @@ export interface DispatchResult {
  * row was taken over cannot overwrite the newer claim. A paused dispatch goes back to 'failed',
  * due at once, with this attempt refunded (the pause, not the row, was at fault).
  */
-export async function recordResults (sql: Sql, results: readonly DispatchResult[]): Promise<number> {
+export async function recordResults (sql: Sql, results: readonly DispatchResult[], hooks: HookPublisher | null = null): Promise<number> {
   if (results.length === 0) return 0
   const updates = results.map((r) => ({
     ws: r.dispatch.workspace_id,
@@ -105,7 +106,21 @@ export async function recordResults (sql: Sql, results: readonly DispatchResult[
         attempts = d.attempts - u.refund, platform_ref = coalesce(u.ref, d.platform_ref),
         delivered_at = case when u.status = 'delivered' then now() else d.delivered_at end, updated_at = now()
       from jsonb_to_recordset(${tx.json(updates)}) as u(ws uuid, id uuid, claimed int, status text, refund int, next_at timestamptz, err text, ref text)
-      where d.workspace_id = u.ws and d.id = u.id and d.status = 'delivering' and d.attempts = u.claimed`
+      where d.workspace_id = u.ws and d.id = u.id and d.status = 'delivering' and d.attempts = u.claimed
+      returning d.id`
+    // Announce (webhook `dispatch.failed`) the permanent failures this call actually wrote, in its transaction.
+    const written = new Set(updated.map((row) => row.id as string))
+    const failed = results.filter((r) => r.outcome === 'permanently_failed' && written.has(r.dispatch.id))
+    if (hooks !== null && failed.length > 0) {
+      await hooks.publishMany(tx, failed.map((r) => ({
+        workspaceId: r.dispatch.workspace_id,
+        type: 'dispatch.failed' as const,
+        data: {
+          dispatch_id: r.dispatch.id, connector: r.dispatch.connector, event_id: r.dispatch.event_id,
+          connector_event_id: r.dispatch.connector_event_id, attempts: r.dispatch.attempts, error: r.lastError ?? null
+        }
+      })))
+    }
     await tx`insert into connector_dispatch_attempts ${tx(attempts, 'id', 'workspace_id', 'dispatch_id', 'connector', 'attempt', 'outcome', 'http_status', 'error_kind', 'duration_ms', 'response_excerpt', 'error')}`
     return updated.count
   })

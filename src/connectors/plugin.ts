@@ -38,7 +38,7 @@ async function connectors (app: FastifyInstance): Promise<void> {
   // The planner (conversions feature) plans with this registry's requirements, custom modules included.
   setRequiredSignals(Object.fromEntries([...registry.values()].map((c) => [c.type, plannerRequirements(c)])))
   const safeDispatcher = createSafeDispatcher({ allowPrivate: app.config.webhookAllowPrivate })
-  const deps = { sql: app.database.sql, config: app.config, registry, log: app.log, safeDispatcher }
+  const deps = { sql: app.database.sql, config: app.config, registry, log: app.log, safeDispatcher, hooks: () => (app.hasDecorator('hooks') ? app.hooks : null) }
   app.decorate('connectors', {
     registry,
     safeDispatcher,

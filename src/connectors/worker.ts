@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici'
 import type { ReadyConfig } from '../config.js'
 import type { Sql } from '../db/client.js'
 import { BlockedAddressError } from '../net/safe-fetch.js'
+import type { HookPublisher } from '../webhooks/publisher.js'
 import { claimDueDispatches, loadDispatchSources, recordResults, type ClaimedDispatch, type DispatchResult } from './claim.js'
 import { consentStatus } from './consent.js'
 import { isWithinDeliveryWindow } from './eligibility.js'
@@ -27,6 +28,8 @@ export interface DeliveryDeps {
   log: FastifyBaseLogger
   /** SSRF-safe dispatcher for customer-chosen URLs (the webhook connector). */
   safeDispatcher: Dispatcher
+  /** Announces permanent failures (webhook `dispatch.failed`) when the webhooks plugin is present. */
+  hooks?: () => HookPublisher | null
 }
 
 export interface TickOptions {
@@ -86,7 +89,7 @@ export async function deliveryTick (deps: DeliveryDeps, opts: TickOptions = {}):
       return
     }
     try {
-      await recordResults(deps.sql, results)
+      await recordResults(deps.sql, results, deps.hooks?.() ?? null)
     } catch (err) {
       deps.log.error({ err, connector: group[0].connector, count: results.length }, 'connectors.record_failed')
       totals.unrecorded += results.length

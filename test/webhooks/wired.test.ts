@@ -97,6 +97,27 @@ t.test('links, clicks, events, conversions and merges are announced once each', 
   t.equal((merged.properties as { merged_ids: string[] }).merged_ids.length, 1)
 })
 
+t.test('a dispatch that fails permanently is announced as dispatch.failed, once', async t => {
+  const a = await listen(t, { env: { GA_WEBHOOK_ALLOW_PRIVATE: 'true' } })
+  const rx = await startReceiver(t)
+  const hook = await call(a.baseUrl, 'POST', '/ga/api/webhooks', { headers: a.auth, body: { url: rx.url, event_types: ['dispatch.failed'] } })
+  t.equal(hook.status, 201)
+  const dispatchId = '0190a000-0000-7000-8000-0000000000d1'
+  await a.database.sql`
+    insert into connector_dispatches (id, workspace_id, event_id, event_occurred_at, connector, connector_event_id, status, next_attempt_at)
+    values (${dispatchId}, ${'00000000-0000-0000-0000-000000000000'}, ${'0190a000-0000-7000-8000-0000000000e1'}, now(), 'no-such-connector', 'ce-1', 'pending', now())`
+  const tick = await a.app.connectors.deliveryTick()
+  t.equal(tick.permanentlyFailed, 1)
+  t.equal((await a.app.connectors.deliveryTick()).claimed, 0)
+  await deliverAll(t, a)
+  t.equal(rx.received.length, 1)
+  const body = JSON.parse(rx.received[0].body)
+  t.equal(body.type, 'dispatch.failed')
+  t.equal(body.data.dispatch_id, dispatchId)
+  t.equal(body.data.connector, 'no-such-connector')
+  t.match(body.data.error, /unknown connector/)
+})
+
 t.test('a slow redirect hook costs at most its budget, and sets nothing', async t => {
   const slow = await hookServer(t, 400)
   const a = await listen(t, { env: env(slow.url) })
