@@ -9,6 +9,7 @@ import { VisitorNotFound } from '../identity/errors.js'
 import { findLiving } from '../identity/queries.js'
 import { inRetriedTransaction } from '../identity/retry.js'
 import type { JsonObject } from '../identity/visitor.js'
+import { eventRollup } from '../identity/event-rollup.js'
 import { uuidv7 } from '../db/uuid.js'
 import {
   connectorSettings, conversionSignals, isConversion, planDispatches, type ConnectorSetting, type VisitorSignalFacts
@@ -39,6 +40,18 @@ const BROWSER_IDS = ['_fbp', '_fbc'] as const
 
 const keyId = (ws: string, k: EventKey): string => `${ws}\u0000${k.kind}\u0000${k.key}`
 
+// Resolved visitors take the event's roll-up inside the resolution, so each is written once.
+function withRollup (item: PendingEvent): ResolveInput {
+  const r = item.prepared.row
+  const browserIds: Record<string, string> = {}
+  for (const k of BROWSER_IDS) if (item.prepared.connectorSignals[k] !== undefined) browserIds[k] = item.prepared.connectorSignals[k]
+  return {
+    ...(item.target as { resolve: ResolveInput }).resolve,
+    rollup: eventRollup({ event_type: r.event_type, occurred_at: r.occurred_at, amount_cents: r.amount_cents }),
+    browser_ids: browserIds
+  }
+}
+
 async function resolveVisitors (tx: Tx, items: PendingEvent[], deps: FlushDeps): Promise<Map<PendingEvent, string>> {
   const visitorOf = new Map<PendingEvent, string>()
   const byWorkspace = new Map<string, PendingEvent[]>()
@@ -49,7 +62,7 @@ async function resolveVisitors (tx: Tx, items: PendingEvent[], deps: FlushDeps):
   for (const [ws, group] of byWorkspace) {
     const resolving = group.filter(i => 'resolve' in i.target)
     if (resolving.length > 0) {
-      const ids = await deps.identity.resolveMany(tx, ws, resolving.map(i => (i.target as { resolve: ResolveInput }).resolve))
+      const ids = await deps.identity.resolveMany(tx, ws, resolving.map(i => withRollup(i)))
       resolving.forEach((item, n) => visitorOf.set(item, ids[n]))
     }
     // Fixed visitors were checked before queueing; a merge since then moves the event to the survivor.
@@ -246,7 +259,7 @@ export async function flushInTransaction (tx: Tx, items: PendingEvent[], deps: F
   const live = items.filter(i => i.outcome === undefined)
   await insertEvents(tx, live, visitorOf)
   await deps.hooks?.eventsRecorded(tx, live.map(i => ({ ...i.prepared.row, visitor_id: visitorOf.get(i) ?? null })))
-  await rollUp(tx, live, visitorOf)
+  await rollUp(tx, live.filter(i => 'visitorId' in i.target), visitorOf)
   const dispatches = await planConversions(tx, live, visitorOf, deps)
   for (const item of live) {
     item.outcome = {

@@ -93,8 +93,12 @@ async function recorderPlugin (app: FastifyInstance): Promise<void> {
   async function record (ws: string, input: RecordInput, context: RecordContext): Promise<RecordResult> {
     const now = new Date()
     const prepared = prepareEvent(ws, input, context, { ownDomains: config.ownDomains, ipMode: config.ipMode, geo: geoReader, now })
-    const duplicate = await duplicateOf(ws, prepared)
-    if (duplicate !== null) return duplicate
+    // REST requests check their idempotency key up front (a fast 200/409); beacon event ids are
+    // settled inside the batch (claimKeys), which keeps the beacon path free of extra round trips.
+    if (context.via !== 'beacon') {
+      const duplicate = await duplicateOf(ws, prepared)
+      if (duplicate !== null) return duplicate
+    }
     let target: Target
     if (input.resolve != null) {
       target = {

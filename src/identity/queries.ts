@@ -73,13 +73,22 @@ export async function findCandidatesForBatch (sql: Tx, workspaceId: string, batc
   const fingerprints = pick(s => s.fingerprint)
   const anonymousIds = pick(s => s.anonymous_id)
   const clickIds = pick(s => s.click_id)
-  if (gaIds.length + externalIds.length + emails.length + fingerprints.length + anonymousIds.length + clickIds.length === 0) return []
+  // One indexed branch per signal kind actually supplied, as a UNION: an OR over every kind (with
+  // empty arrays) makes the planner fall back to scanning the whole table.
+  const branches: Array<postgres.PendingQuery<postgres.Row[]>> = []
+  if (gaIds.length > 0) branches.push(sql`select id from visitors where workspace_id = ${workspaceId} and ga_id = any(${gaIds}::text[])`)
+  if (externalIds.length > 0) branches.push(sql`select id from visitors where workspace_id = ${workspaceId} and person_external_id = any(${externalIds}::text[])`)
+  if (emails.length > 0) branches.push(sql`select id from visitors where workspace_id = ${workspaceId} and lower(person_email) = any(${emails}::text[]) and person_email is not null`)
+  // Array signals are looked up one value at a time (`@> array[x]`): the planner estimates a
+  // many-valued `&&` far too high and scans the table instead of the GIN index.
+  if (fingerprints.length > 0) branches.push(sql`select v.id from unnest(${fingerprints}::text[]) as s(x) cross join lateral (select id from visitors where fingerprints @> array[s.x]) v`)
+  if (anonymousIds.length > 0) branches.push(sql`select v.id from unnest(${anonymousIds}::text[]) as s(x) cross join lateral (select id from visitors where anonymous_ids @> array[s.x]) v`)
+  if (clickIds.length > 0) branches.push(sql`select v.id from unnest(${clickIds}::uuid[]) as s(x) cross join lateral (select id from visitors where click_ids @> array[s.x]) v`)
+  if (branches.length === 0) return []
+  const union = branches.reduce((acc, b) => sql`${acc} union ${b}`)
   const rows = await sql`
     select * from visitors
-    where workspace_id = ${workspaceId} and status <> 'merged' and (
-      ga_id = any(${gaIds}::text[]) or person_external_id = any(${externalIds}::text[])
-      or lower(person_email) = any(${emails}::text[]) or fingerprints && ${fingerprints}::text[]
-      or anonymous_ids && ${anonymousIds}::text[] or click_ids && ${clickIds}::uuid[])
+    where workspace_id = ${workspaceId} and status <> 'merged' and id in (${union})
     order by first_seen_at, id
     ${lock ? sql`for update` : sql``}`
   return rows.map(toVisitor)

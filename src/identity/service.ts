@@ -10,6 +10,7 @@ import { planIdentify, cleanPersonAttrs, type RawPersonAttrs } from './identify.
 import { scrubVisitor } from './forget.js'
 import { persistMerge, type MergeWrite } from './persist-merge.js'
 import { CandidatePool } from './batch-pool.js'
+import { applyEventRollup } from './event-rollup.js'
 import { signalLockKeys, sortLockKeys, visitorLockKey } from './locks.js'
 import {
   clusterIds, findByEmail, findByExternalId, findCandidates, findCandidatesForBatch, findLiving, insertVisitor, insertVisitors, toVisitor, updateVisitor, type Tx
@@ -47,6 +48,15 @@ async function lockKeys (sql: Tx, keys: string[]): Promise<void> {
   if (keys.length === 0) return
   // unnest yields the array in order, so the locks are taken in the sorted order given.
   await sql`select pg_advisory_xact_lock(k) from unnest(${sortLockKeys(keys)}::int8[]) as k`
+}
+
+/** Folds the event being recorded into the visitor row the batch is about to write. */
+function withRecordedEvent (v: VisitorRecord, input: ResolveInput, at: Date): VisitorRecord {
+  let out = input.rollup === undefined ? v : applyEventRollup(v, input.rollup, at)
+  if (input.browser_ids !== undefined && Object.keys(input.browser_ids).length > 0) {
+    out = { ...out, connector_identifiers: { ...out.connector_identifiers, ...input.browser_ids } }
+  }
+  return out
 }
 
 // The batch form of stableCandidates: one locked search for every observation, re-checked once.
@@ -121,20 +131,22 @@ export function createIdentityService (deps: IdentityServiceDeps) {
       else pendingUpdates.set(v.id, v)
     }
     const ids: string[] = []
-    for (const signals of all) {
+    for (const [n, signals] of all.entries()) {
       const at = now()
+      const withEvent = (v: VisitorRecord): VisitorRecord => withRecordedEvent(v, inputs[n], at)
       let plan = planResolution(signals, pool.candidates(signals), at, { id: uuidv7(), workspace_id: ws })
       if (plan.kind === 'conflict') {
         deps.log.warn({ visitor_ids: plan.visitorIds, reason: plan.reason }, 'identity.conflict')
         plan = plan.fallback
       }
-      if (plan.kind === 'create') { pendingInserts.set(plan.visitor.id, plan.visitor); pool.put(plan.visitor); ids.push(plan.visitor.id); continue }
-      if (plan.kind === 'update') { stage(plan.visitor); ids.push(plan.visitor.id); continue }
+      if (plan.kind === 'create') { const v = withEvent(plan.visitor); pendingInserts.set(v.id, v); pool.put(v); ids.push(v.id); continue }
+      if (plan.kind === 'update') { const v = withEvent(plan.visitor); stage(v); ids.push(v.id); continue }
       await writePending()
-      await persistMerge(sql, { survivor: plan.survivor, loserPatches: plan.loserPatches, reason: plan.reason, decidingSignals: plan.decidingSignals, now: at, announce: deps.announce })
+      const survivor = withEvent(plan.survivor)
+      await persistMerge(sql, { survivor, loserPatches: plan.loserPatches, reason: plan.reason, decidingSignals: plan.decidingSignals, now: at, announce: deps.announce })
       for (const loser of plan.losers) pool.remove(loser.id)
-      pool.put(plan.survivor)
-      ids.push(plan.survivor.id)
+      pool.put(survivor)
+      ids.push(survivor.id)
     }
     await writePending()
     return ids

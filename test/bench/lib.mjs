@@ -38,9 +38,9 @@ export async function startBaseline () {
   return { url: `http://127.0.0.1:${match[1]}`, pid: child.pid, stop: () => child.kill('SIGTERM') }
 }
 
-export async function startService (env) {
+export async function startService (env, nodeArgs = []) {
   const port = 20000 + Math.floor(Math.random() * 20000)
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/server.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/server.js')], {
     env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
