@@ -57,3 +57,24 @@ t.test('enqueue after close is refused', async t => {
   await b.close()
   await t.rejects(b.enqueue(1), { code: 'INGEST_UNAVAILABLE' })
 })
+
+t.test('waitForRoom: resolves once a flush makes room; false at once while the database fails', async t => {
+  let release: () => void = () => {}
+  const gate = new Promise<void>(resolve => { release = resolve })
+  const b = buffer(async () => { await gate }, { maxPending: 2, maxBatch: 10, concurrency: 1 })
+  t.ok(b.push(1))
+  t.ok(b.push(2))
+  t.equal(b.push(3), false, 'full')
+  setTimeout(release, 30)
+  t.equal(await b.waitForRoom(2000), true)
+  t.ok(b.push(3))
+  await b.idle()
+
+  const down = buffer(async () => { throw new Error('down') }, { maxPending: 1, maxBatch: 1, concurrency: 1 })
+  t.ok(down.push(1))
+  await new Promise(resolve => setTimeout(resolve, 20))
+  const started = Date.now()
+  t.equal(await down.waitForRoom(2000), false)
+  t.ok(Date.now() - started < 500, 'no stalling during an outage')
+  await down.close(50)
+})

@@ -44,7 +44,10 @@ export class IngestBuffer<T> {
   private downUntil = 0
   private backoffMs = 0
   private closed = false
+  /** Set when close() gave up: nothing is scheduled any more. */
+  private drained = false
   private idleWaiters: Array<() => void> = []
+  private roomWaiters: Array<() => void> = []
   readonly stats: IngestStats = { pending: 0, inFlight: 0, committed: 0, failedBatches: 0, refused: 0 }
 
   constructor (private readonly opts: IngestBufferOptions<T>) {}
@@ -61,6 +64,22 @@ export class IngestBuffer<T> {
     })
   }
 
+  /**
+   * Backpressure for push(): resolves true once the queue has room again, false after maxWaitMs or
+   * at once while the database is failing (then waiting would only stall the caller).
+   */
+  async waitForRoom (maxWaitMs: number): Promise<boolean> {
+    const deadline = Date.now() + maxWaitMs
+    while (this.pending >= this.opts.maxPending) {
+      if (this.closed || Date.now() >= deadline || Date.now() < this.downUntil) return false
+      await new Promise<void>(resolve => {
+        const t = setTimeout(resolve, 10)
+        this.roomWaiters.push(() => { clearTimeout(t); resolve() })
+      })
+    }
+    return true
+  }
+
   push (item: T): boolean {
     if (this.pending >= this.opts.maxPending) { this.stats.refused++; return false }
     this.queue.push({ item, attempts: 0 })
@@ -69,9 +88,13 @@ export class IngestBuffer<T> {
   }
 
   private schedule (): void {
-    if (this.queue.length >= this.opts.maxBatch) { this.kick(); return }
+    const backingOff = Date.now() < this.downUntil
+    // A full batch goes at once, but never during a backoff: retrying failed flushes straight
+    // from their own completion would spin on microtasks and starve the event loop.
+    if (this.queue.length >= this.opts.maxBatch && !backingOff) { this.kick(); return }
     if (this.timer === null) {
-      this.timer = setTimeout(() => { this.timer = null; this.kick() }, Math.max(this.opts.flushMs, this.backoffMs))
+      const wait = backingOff ? Math.max(this.opts.flushMs, this.downUntil - Date.now()) : this.opts.flushMs
+      this.timer = setTimeout(() => { this.timer = null; this.kick() }, wait)
     }
   }
 
@@ -108,7 +131,8 @@ export class IngestBuffer<T> {
       this.inFlightItems -= batch.length
       this.stats.inFlight = this.inFlight
       this.stats.pending = this.pending
-      if (this.queue.length > 0) this.schedule()
+      for (const fn of this.roomWaiters.splice(0)) fn()
+      if (this.queue.length > 0 && !this.drained) this.schedule()
       else if (this.inFlight === 0) for (const fn of this.idleWaiters.splice(0)) fn()
     }
   }
@@ -125,7 +149,12 @@ export class IngestBuffer<T> {
         this.idleWaiters.push(() => { clearTimeout(t); resolve() })
       })
     }
-    for (const w of this.queue.splice(0)) w.reject?.(new BufferUnavailable('Shutting down, retry later'))
+    this.drained = true
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null }
+    const lost = this.queue.splice(0)
+    for (const w of lost) w.reject?.(new BufferUnavailable('Shutting down, retry later'))
+    const unacknowledged = lost.filter(w => w.reject === undefined).length
+    if (unacknowledged > 0) this.opts.onError?.(new Error(`${unacknowledged} queued item(s) could not be written before shutdown`), unacknowledged)
   }
 
   /** Resolves when nothing is queued or in flight (tests, and the soak's reconciliation). */

@@ -23,7 +23,8 @@ import { validateDestinationUrl } from '../url-validation.js'
 export interface RedirectDeps {
   cache: LinkCache
   geo: GeoLookup | null
-  record: (click: ClickInput) => void
+  /** Queues the click; resolves at once unless the click queue is full (backpressure). */
+  record: (click: ClickInput) => Promise<void>
   unlockSecret: string
   trustProxy: boolean
   cookieDomain: string | null
@@ -123,7 +124,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
       }
       const query = flatQuery(req.query)
       const referrer = req.headers.referer
-      deps.record({
+      await deps.record({
         linkId: link.id,
         workspaceId: link.workspaceId,
         clickId,
