@@ -13,46 +13,19 @@ import {
   checkEventFacts, checkIdempotencyKey, cleanConnectorSignals, isIngestEventType, MAX_EVENT_NAME_LENGTH, type Scalar
 } from './validation.js'
 import type { RecordContext, RecordInput } from './types.js'
+import type { StoredEventColumns } from './row.js'
 
-export interface EventRow {
-  id: string
-  workspace_id: string
-  event_type: string
+export interface EventRow extends StoredEventColumns {
   event_name: string | null
-  link_id: string | null
-  click_id: string | null
   partner_id: string | null
   referral_link_id: string | null
   referral_click_id: string | null
-  url: string | null
-  host: string | null
-  path: string | null
-  referrer: string | null
-  source_platform: string | null
-  source_medium: string | null
-  source_campaign: string | null
-  channel: string | null
-  source: Record<string, unknown>
   fingerprint: string | null
-  ip_address: string | null
-  user_agent: string | null
-  device_type: string | null
-  browser: string | null
-  browser_version: string | null
-  os: string | null
-  os_version: string | null
-  device_brand: string | null
-  device_model: string | null
-  bot: boolean
-  bot_name: string | null
-  country: string | null
-  geo: Record<string, unknown> | null
   amount_cents: number | null
   currency: string | null
   properties: Record<string, Scalar>
   client_event_id: string | null
   idempotency_key: string | null
-  occurred_at: Date
   inserted_at: Date
 }
 export const EVENT_ROW_COLUMNS = [

@@ -1,7 +1,7 @@
 // GDPR forget (reference §2.7, with the TS-REC to clear everything upstream forgot): the row is
 // kept so aggregates stay consistent, but nothing on it can identify or re-link a person.
 // Every column is classified below; adding a column without classifying it fails to compile.
-import type { VisitorRecord } from './visitor.js'
+import { blankVisitor, type VisitorRecord } from './visitor.js'
 
 export const PII_FIELDS = [
   'fingerprints', 'anonymous_ids', 'click_ids', 'ga_id',
@@ -32,41 +32,12 @@ void everyColumnClassified
 /** Upstream stamps forgotten rows with the epoch rather than leaving activity times behind. */
 export const FORGOTTEN_AT = new Date('1970-01-01T00:00:00.000Z')
 
+// Every PII column goes back to its database default, except the activity times, which upstream
+// stamps with the epoch rather than leaving when the person was active.
 function scrubbedValues (): { [K in PiiField]: VisitorRecord[K] } {
-  return {
-    fingerprints: [],
-    anonymous_ids: [],
-    click_ids: [],
-    ga_id: null,
-    person_external_id: null,
-    person_email: null,
-    person_phone: null,
-    person_name: null,
-    person_metadata: {},
-    first_source: null,
-    last_source: null,
-    attribution_path: [],
-    first_click_id: null,
-    last_click_id: null,
-    first_partner_id: null,
-    first_referral_link_id: null,
-    first_referral_click_id: null,
-    last_partner_id: null,
-    last_referral_link_id: null,
-    last_referral_click_id: null,
-    click_id_params: {},
-    click_id_history: {},
-    connector_identifiers: {},
-    geo: {},
-    device: {},
-    top_pages: [],
-    first_seen_at: new Date(FORGOTTEN_AT.getTime()),
-    last_seen_at: new Date(FORGOTTEN_AT.getTime()),
-    identified_at: null,
-    converted_at: null,
-    lead_quality_score: null,
-    fraud_risk_score: null
-  }
+  const blank = blankVisitor('', '', FORGOTTEN_AT)
+  const values = Object.fromEntries(PII_FIELDS.map(field => [field, blank[field]])) as { [K in PiiField]: VisitorRecord[K] }
+  return { ...values, first_seen_at: new Date(FORGOTTEN_AT.getTime()), last_seen_at: new Date(FORGOTTEN_AT.getTime()) }
 }
 
 /**

@@ -4,6 +4,7 @@ import { and, desc, eq, ilike, isNull, or, sql as dsql, arrayContains, type SQL 
 import type postgres from 'postgres'
 import type { Db, Sql } from '../db/client.js'
 import { links, type LinkRow, type NewLinkRow } from './table.js'
+import type { StoredEventColumns } from '../events/row.js'
 
 export const LINKS_CHANNEL = 'ga_links'
 
@@ -109,9 +110,7 @@ export async function findDomainSettings (sql: Sql, domain: string): Promise<Rec
 
 // ---- clicks ------------------------------------------------------------------------------------
 
-export interface ClickEventRow {
-  id: string
-  workspace_id: string
+export interface ClickEventRow extends StoredEventColumns {
   visitor_id: string | null
   event_type: 'link_click'
   link_id: string
@@ -119,29 +118,9 @@ export interface ClickEventRow {
   url: string
   host: string
   path: string
-  referrer: string | null
-  source_platform: string | null
-  source_medium: string | null
-  source_campaign: string | null
-  channel: string | null
-  source: Record<string, unknown>
-  ip_address: string | null
-  user_agent: string | null
-  device_type: string | null
-  browser: string | null
-  browser_version: string | null
-  os: string | null
-  os_version: string | null
-  device_brand: string | null
-  device_model: string | null
-  bot: boolean
-  bot_name: string | null
-  country: string | null
-  geo: Record<string, unknown> | null
   properties: Record<string, unknown>
   unique_click: boolean
   qr: boolean
-  occurred_at: Date
 }
 
 export async function insertClickEvents (tx: postgres.TransactionSql, rows: ClickEventRow[]): Promise<void> {
