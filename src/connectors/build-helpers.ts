@@ -54,3 +54,14 @@ export function ensureBatch (connectorType: string, inputs: readonly unknown[], 
   if (inputs.length === 0) throw new ConnectorBuildError(connectorType, 'empty batch')
   if (inputs.length > max) throw new ConnectorBuildError(connectorType, `batch of ${inputs.length} exceeds ${max}`)
 }
+
+/**
+ * Meta and TikTok test their events with a code from the platform's Events Manager: in test mode
+ * it is required (sending real conversions by mistake is worse than refusing), otherwise unused.
+ */
+export function testEventCode (ctx: BuildContext, type: string): string | null {
+  if (ctx.config.testMode !== true) return null
+  const code = option(ctx, 'test_event_code')
+  if (code === null) throw new ConnectorBuildError(type, 'test mode needs the test_event_code option (Events Manager → Test events)')
+  return code
+}

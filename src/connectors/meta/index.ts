@@ -1,8 +1,8 @@
 // The Meta Conversions API connector.
 import { createHmac } from 'node:crypto'
-import { ensureBatch, option, optionalCredential, requireCredential } from '../build-helpers.js'
+import { ensureBatch, option, testEventCode, optionalCredential, requireCredential } from '../build-helpers.js'
 import { platformUrl } from '../url.js'
-import { ConnectorBuildError, CONVERSION_EVENT_TYPES, type BuildContext, type BuiltRequest, type Connector, type DispatchInput } from '../types.js'
+import { CONVERSION_EVENT_TYPES, type BuildContext, type BuiltRequest, type Connector, type DispatchInput } from '../types.js'
 import { mapMetaEvent } from './map.js'
 import { parseMetaResponse } from './parse.js'
 import {
@@ -15,12 +15,9 @@ export function buildMetaBatchRequest (inputs: readonly DispatchInput[], ctx: Bu
   const pixelId = requireCredential(ctx, META_TYPE, 'pixel_id')
   const accessToken = requireCredential(ctx, META_TYPE, 'access_token')
   const appSecret = optionalCredential(ctx, 'app_secret')
-  const testEventCode = option(ctx, 'test_event_code')
-  if (ctx.config.testMode === true && testEventCode === null) {
-    throw new ConnectorBuildError(META_TYPE, 'test mode needs the test_event_code option (Events Manager → Test events)')
-  }
+  const testCode = testEventCode(ctx, META_TYPE)
   const body: Record<string, unknown> = { data: inputs.map((input) => mapMetaEvent(input, ctx)) }
-  if (ctx.config.testMode === true) body.test_event_code = testEventCode
+  if (testCode !== null) body.test_event_code = testCode
   if (appSecret !== null) body.appsecret_proof = createHmac('sha256', appSecret).update(accessToken).digest('hex')
   return {
     method: 'POST',

@@ -1,7 +1,7 @@
 // The TikTok Events API 2.0 connector (auth by `Access-Token` header, not Bearer).
-import { ensureBatch, option, requireCredential } from '../build-helpers.js'
+import { ensureBatch, requireCredential, testEventCode } from '../build-helpers.js'
 import { platformUrl } from '../url.js'
-import { ConnectorBuildError, CONVERSION_EVENT_TYPES, type BuildContext, type BuiltRequest, type Connector, type DispatchInput } from '../types.js'
+import { CONVERSION_EVENT_TYPES, type BuildContext, type BuiltRequest, type Connector, type DispatchInput } from '../types.js'
 import { mapTiktokEvent } from './map.js'
 import { parseTiktokResponse } from './parse.js'
 import {
@@ -12,12 +12,9 @@ export function buildTiktokBatchRequest (inputs: readonly DispatchInput[], ctx: 
   ensureBatch(TIKTOK_TYPE, inputs, TIKTOK_MAX_BATCH)
   const accessToken = requireCredential(ctx, TIKTOK_TYPE, 'access_token')
   const pixelCode = requireCredential(ctx, TIKTOK_TYPE, 'pixel_code')
-  const testEventCode = option(ctx, 'test_event_code')
-  if (ctx.config.testMode === true && testEventCode === null) {
-    throw new ConnectorBuildError(TIKTOK_TYPE, 'test mode needs the test_event_code option (Events Manager → Test events)')
-  }
+  const testCode = testEventCode(ctx, TIKTOK_TYPE)
   const body: Record<string, unknown> = { event_source: 'web', event_source_id: pixelCode }
-  if (ctx.config.testMode === true) body.test_event_code = testEventCode
+  if (testCode !== null) body.test_event_code = testCode
   body.data = inputs.map((input) => mapTiktokEvent(input, ctx))
   return {
     method: 'POST',
