@@ -38,6 +38,8 @@ export class CandidatePool {
 
   remove (id: string): void { this.rows.delete(id) }
 
+  get (id: string): VisitorRecord | undefined { return this.rows.get(id) }
+
   /** Living rows matching any supplied signal, oldest first (what the SQL search would return). */
   candidates (s: Signals): VisitorRecord[] {
     const ids = new Set<string>()

@@ -131,7 +131,7 @@ t.test('last-touch facts follow the most recently active record', async t => {
     older({ ga_id: 'old-cookie', last_source: { platform: 'google' }, first_source: { platform: 'google' }, last_click_id: uuid(11), first_click_id: uuid(11) }),
     [newer({ ga_id: 'new-cookie', last_source: { platform: 'meta' }, first_source: { platform: 'meta' }, last_click_id: uuid(12), first_click_id: uuid(12) })],
     NOW)
-  t.equal(m.ga_id, 'new-cookie')
+  t.equal(m.ga_id, 'old-cookie', 'the survivor keeps its own cookie id (the loser keeps its own on the merged row)')
   t.same([m.first_source, m.last_source], [{ platform: 'google' }, { platform: 'meta' }])
   t.same([m.first_click_id, m.last_click_id], [uuid(11), uuid(12)])
 })

@@ -173,7 +173,9 @@ export function mergeVisitors (survivor: VisitorRecord, losers: readonly Visitor
     fingerprints: unionInOrder(all.map(v => v.fingerprints)),
     anonymous_ids: unionInOrder(all.map(v => v.anonymous_ids)),
     click_ids: unionInOrder(all.map(v => v.click_ids)),
-    ga_id: firstNonNull(byRecency, v => v.ga_id),
+    // The survivor keeps its own cookie id: the losers keep theirs on their merged rows, where
+    // resolution finds them and follows merged_into_id, so every browser still reaches this person.
+    ga_id: survivor.ga_id ?? firstNonNull(byRecency, v => v.ga_id),
     person_external_id: firstNonNull(personOrder, v => v.person_external_id),
     person_email: firstNonNull(personOrder, v => v.person_email),
     person_phone: firstNonNull(personOrder, v => v.person_phone),

@@ -94,6 +94,24 @@ export async function findCandidatesForBatch (sql: Tx, workspaceId: string, batc
   return rows.map(toVisitor)
 }
 
+/**
+ * The living survivors standing for merged rows that still carry a ga_id: a merge loser's browser
+ * keeps sending its cookie, and it must keep resolving to the person it was merged into. Returns
+ * ga_id → survivor row (row-locked), following merge chains.
+ */
+export async function findMergedGaIdSurvivors (sql: Tx, workspaceId: string, gaIds: readonly string[]): Promise<Map<string, VisitorRecord>> {
+  const out = new Map<string, VisitorRecord>()
+  if (gaIds.length === 0) return out
+  const merged = await sql<Array<{ ga_id: string, merged_into_id: string }>>`
+    select ga_id, merged_into_id from visitors
+    where workspace_id = ${workspaceId} and ga_id = any(${[...gaIds]}::text[]) and status = 'merged' and merged_into_id is not null`
+  for (const row of merged) {
+    const living = await findLiving(sql, workspaceId, row.merged_into_id, true)
+    if (living !== null && living.status !== 'merged') out.set(row.ga_id, living)
+  }
+  return out
+}
+
 export async function insertVisitors (sql: Tx, rows: readonly VisitorRecord[]): Promise<void> {
   if (rows.length === 0) return
   await sql`insert into visitors ${sql(rows.map(v => toRow(sql, v)), ...VISITOR_COLUMNS)}`

@@ -13,7 +13,7 @@ import { CandidatePool } from './batch-pool.js'
 import { applyEventRollup } from './event-rollup.js'
 import { signalLockKeys, sortLockKeys, visitorLockKey } from './locks.js'
 import {
-  clusterIds, findByEmail, findByExternalId, findCandidates, findCandidatesForBatch, findLiving, insertVisitor, insertVisitors, toVisitor, updateVisitor, type Tx
+  clusterIds, findByEmail, findByExternalId, findCandidates, findCandidatesForBatch, findLiving, findMergedGaIdSurvivors, insertVisitor, insertVisitors, toVisitor, updateVisitor, type Tx
 } from './queries.js'
 import type { JsonObject, VisitorRecord } from './visitor.js'
 import { IdentityConflict, VisitorNotFound } from './errors.js'
@@ -48,6 +48,19 @@ async function lockKeys (sql: Tx, keys: string[]): Promise<void> {
   if (keys.length === 0) return
   // unnest yields the array in order, so the locks are taken in the sorted order given.
   await sql`select pg_advisory_xact_lock(k) from unnest(${sortLockKeys(keys)}::int8[]) as k`
+}
+
+/**
+ * The candidates of one observation, plus the survivor of a merged row whose ga_id it carries
+ * (shown to the planner holding that ga_id, which resolution assigns it anyway: last one wins).
+ */
+function withMergedAlias (pool: CandidatePool, signals: Signals, aliases: Map<string, VisitorRecord>): VisitorRecord[] {
+  const found = pool.candidates(signals)
+  const aliased = signals.ga_id === undefined ? undefined : aliases.get(signals.ga_id)
+  if (aliased === undefined) return found
+  const current = pool.get(aliased.id) ?? aliased
+  if (current.status === 'merged' || found.some(v => v.id === current.id)) return found
+  return [...found, { ...current, ga_id: signals.ga_id ?? null }]
 }
 
 /** Folds the event being recorded into the visitor row the batch is about to write. */
@@ -101,8 +114,9 @@ export function createIdentityService (deps: IdentityServiceDeps) {
   /** One observation, locks already held. */
   async function resolveLocked (sql: Tx, ws: string, signals: Signals): Promise<{ visitor: VisitorRecord, kind: ResolutionPlan['kind'] }> {
     const at = now()
-    const candidates = await stableCandidates(sql, ws, signals)
-    const plan = planResolution(signals, candidates, at, { id: uuidv7(), workspace_id: ws })
+    const pool = new CandidatePool(await stableCandidates(sql, ws, signals))
+    const aliases = await findMergedGaIdSurvivors(sql, ws, signals.ga_id === undefined ? [] : [signals.ga_id])
+    const plan = planResolution(signals, withMergedAlias(pool, signals, aliases), at, { id: uuidv7(), workspace_id: ws })
     return { visitor: await persistPlan(sql, plan, at), kind: plan.kind }
   }
 
@@ -116,6 +130,8 @@ export function createIdentityService (deps: IdentityServiceDeps) {
     const all = inputs.map(signalsOf)
     await lockKeys(sql, all.flatMap(s => signalLockKeys(deps.schema, ws, s)))
     const pool = new CandidatePool(await stableBatchCandidates(sql, ws, all))
+    const gaIds = [...new Set(all.map(s => s.ga_id).filter((g): g is string => g !== undefined))]
+    const mergedAliases = await findMergedGaIdSurvivors(sql, ws, gaIds)
     const pendingInserts = new Map<string, VisitorRecord>()
     const pendingUpdates = new Map<string, VisitorRecord>()
     const writePending = async (): Promise<void> => {
@@ -134,7 +150,7 @@ export function createIdentityService (deps: IdentityServiceDeps) {
     for (const [n, signals] of all.entries()) {
       const at = now()
       const withEvent = (v: VisitorRecord): VisitorRecord => withRecordedEvent(v, inputs[n], at)
-      let plan = planResolution(signals, pool.candidates(signals), at, { id: uuidv7(), workspace_id: ws })
+      let plan = planResolution(signals, withMergedAlias(pool, signals, mergedAliases), at, { id: uuidv7(), workspace_id: ws })
       if (plan.kind === 'conflict') {
         deps.log.warn({ visitor_ids: plan.visitorIds, reason: plan.reason }, 'identity.conflict')
         plan = plan.fallback

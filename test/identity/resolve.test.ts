@@ -174,6 +174,22 @@ t.test('identify scenarios', async t => {
     t.equal((await row(c, b.id)).status, 'merged')
   })
 
+  await t.test('fix: a merge loser\'s ga_id (its browser cookie) keeps resolving to the survivor', async t => {
+    const a = await resolve(c, { ga_id: 'i-alias-a' })
+    await identify(c, a.id, { person_external_id: 'cid-alias' })
+    const b = await resolve(c, { ga_id: 'i-alias-b' })
+    const merged = await identify(c, b.id, { person_external_id: 'cid-alias' })
+    t.equal(merged.body.id, a.id, 'b merged into a')
+    const [before] = await c.sql`select count(*)::int as n from visitors`
+    t.equal((await resolve(c, { ga_id: 'i-alias-a' })).id, a.id, 'the survivor\'s own cookie still resolves to it')
+    const again = await resolve(c, { ga_id: 'i-alias-b' })
+    t.equal(again.id, a.id, 'the loser\'s cookie resolves to the survivor')
+    const [after] = await c.sql`select count(*)::int as n from visitors`
+    t.equal(after.n, before.n, 'no new visitor')
+    const beacon = await event(c, { event_type: 'custom', event_name: 'x', ga_id: 'i-alias-b' })
+    t.equal(beacon.status, 201)
+  })
+
   await t.test('fix: the newer visitor holds the external id — the id moves to the older survivor', async t => {
     const older = await resolve(c, { ga_id: 'i-old' })
     const newer = await resolve(c, { ga_id: 'i-new', person_external_id: 'cid-moves' })
