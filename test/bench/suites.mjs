@@ -9,6 +9,8 @@ import { ROOT } from './lib.mjs'
 
 const LINK_DOMAIN = 'go.bench.test'
 export const SERVICE_ENV = { GA_LINK_DOMAINS: LINK_DOMAIN, GA_ALLOWED_ORIGINS: 'https://www.bench.test' }
+// Loads send a browser user agent: without one every request counts as a bot (no visitor, no hook).
+const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
 function row (figure, r, base, target, unit = 'req/s') {
   return {
@@ -84,11 +86,11 @@ export const suites = [
       ctx.linkKeys = keys
       const paths = keys.map(k => `/${k}`)
       // warm the cache over every key once
-      await load(`${service.url}/`, { duration: 2, warmup: 0, paths, headers: { host: LINK_DOMAIN } })
+      await load(`${service.url}/`, { duration: 2, warmup: 0, paths, headers: { host: LINK_DOMAIN, 'user-agent': BROWSER_UA } })
       const sql = db(cluster)
       const [before] = await sql`select count(*)::int as n from events where event_type = 'link_click'`
       const base = await load(`${baseline.url}/r`, { duration })
-      const r = await load(`${service.url}/`, { duration, paths, headers: { host: LINK_DOMAIN }, warmup: 0 })
+      const r = await load(`${service.url}/`, { duration, paths, headers: { host: LINK_DOMAIN, 'user-agent': BROWSER_UA }, warmup: 0 })
       const served = r.codes['302'] ?? 0
       const persisted = await waitForCount(sql, "select count(*)::int as n from events where event_type = 'link_click'", before.n + served, 5000)
       await sql.end()
@@ -113,7 +115,7 @@ export const suites = [
     name: 'beacon',
     async run ({ baseline, service, duration, load, cluster }) {
       const body = JSON.stringify({ event_type: 'pageview', event_id: '__EVENT_ID__', url: 'https://www.bench.test/pricing?utm_source=newsletter&utm_medium=email', referrer: 'https://www.google.com/', title: 'Pricing', screen: '1920x1080', language: 'en' })
-      const headers = { 'content-type': 'text/plain', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' }
+      const headers = { 'content-type': 'text/plain', 'user-agent': BROWSER_UA }
       const sql = db(cluster)
       const [before] = await sql`select count(*)::int as n from events where event_type = 'pageview'`
       const base = await load(`${baseline.url}/collect`, { duration, method: 'POST', headers, body, uniqueEventId: true })
@@ -198,3 +200,34 @@ export const suites = [
     }
   }
 ]
+
+// The synchronous redirect hook (issue 7): a second service whose hook answers after 200 ms; the
+// redirect p99 may grow by no more than the hook's 50 ms budget over the same redirect without it.
+import { createServer } from 'node:http'
+import { startService } from './lib.mjs'
+
+suites.push({
+  name: 'redirect-hook',
+  async run ({ cluster, service, duration, load }) {
+    const slow = createServer((req, res) => { req.resume(); setTimeout(() => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"set_cookies":[]}') }, 200) })
+    await new Promise(resolve => slow.listen(0, '127.0.0.1', resolve))
+    const hookUrl = `http://127.0.0.1:${slow.address().port}/hook`
+    const hooked = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'bench-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir, ...SERVICE_ENV, GA_REDIRECT_HOOK_URL: hookUrl })
+    try {
+      const key = (await api(service, 'POST', '/ga/api/links', { url: 'https://www.bench.test/hooked', key: 'hooked', domain: LINK_DOMAIN })).key
+      // A browser user agent: bots never cost a hook call.
+      const opts = { duration: Math.min(duration, 5), connections: 20, headers: { host: LINK_DOMAIN, 'user-agent': BROWSER_UA } }
+      const plain = await load(`${service.url}/${key}`, opts)
+      const withHook = await load(`${hooked.url}/${key}`, opts)
+      const fix = r => ({ ...r, non2xx: r.total - (r.codes['302'] ?? 0) })
+      return [
+        row('redirect, no hook (20 connections)', fix(plain), undefined, ''),
+        { ...row('redirect, hook answering after 200 ms', fix(withHook), undefined, 'p99 grows ≤ 50 ms (the budget)'), baseline: plain.p99, ratio: `+${(withHook.p99 - plain.p99).toFixed(0)} ms p99` }
+      ]
+    } finally {
+      await hooked.stop()
+      slow.close()
+      slow.closeAllConnections()
+    }
+  }
+})
