@@ -2,6 +2,7 @@
 import createError from '@fastify/error'
 
 export const LinkNotFound = createError('LINK_NOT_FOUND', 'Link not found', 404)
+export const LinkExpired = createError('LINK_EXPIRED', 'Link expired', 410)
 export const LinkKeyTaken = createError('LINK_KEY_TAKEN', 'A link with this domain/key already exists', 409)
 export const ExternalIdTaken = createError('EXTERNAL_ID_TAKEN', 'A link with this external_id already exists', 409)
 export const KeySpaceCrowded = createError('LINK_KEY_UNAVAILABLE', 'Could not generate a free key, retry or pass one', 503)

@@ -10,5 +10,3 @@ export const InvalidPublishableKey = createError('INVALID_PUBLISHABLE_KEY', '%s'
 export const SecretKeyInPage = createError('SECRET_KEY_NOT_ALLOWED', '%s', 403)
 /** The request's Origin is not among the workspace's allowed page origins. */
 export const OriginNotAllowed = createError('ORIGIN_NOT_ALLOWED', "Origin '%s' is not allowed to send beacons", 403)
-export const LinkNotFound = createError('LINK_NOT_FOUND', 'Link not found', 404)
-export const LinkExpired = createError('LINK_EXPIRED', 'Link expired', 410)

@@ -18,7 +18,7 @@ import { cleanSignals } from '../identity/signals.js'
 import { createClickFlush, type ClickInput } from '../links/clicks.js'
 import { isExpired } from '../links/lookup.js'
 import type { BeaconIdentity } from './cookies.js'
-import { LinkExpired, LinkNotFound } from './errors.js'
+import { LinkExpired, LinkNotFound } from '../links/errors.js'
 import { LIMITS, type BeaconEvent, type Scalar } from './sanitize.js'
 import type { BeaconContext, BeaconSink, ClickAnswer } from './sink.js'
 
