@@ -88,7 +88,11 @@ try {
   await Promise.all([...inflight])
   const rssBefore = rssMb(service.pid)
   const t0 = performance.now()
+  // RSS every 10 s: a plateau is caches and heap settling, a steady climb is a leak.
+  const rssSamples = []
+  const sampler = setInterval(() => { rssSamples.push(rssMb(service.pid)) }, 10_000)
   await drive(SECONDS)
+  clearInterval(sampler)
   const sendSeconds = (performance.now() - t0) / 1000
   await Promise.all([...inflight])
   const rssAfter = rssMb(service.pid)
@@ -116,7 +120,7 @@ try {
   console.log(table(rows))
   console.log(`link total_clicks counter: ${counter.n} (redirects acknowledged ${stats.redirect.acked})`)
   console.log(`rows of these kinds in events: ${allRows.n} (acknowledged ${totalAcked})`)
-  console.log(`RSS: ${rssBefore} MB before, ${rssAfter} MB after (${rssAfter - rssBefore >= 0 ? '+' : ''}${rssAfter - rssBefore} MB)`)
+  console.log(`RSS: ${rssBefore} MB before, ${rssAfter} MB after (${rssAfter - rssBefore >= 0 ? '+' : ''}${rssAfter - rssBefore} MB); every 10 s: ${rssSamples.join(', ')} MB`)
   const problems = []
   if (errors > 0) problems.push(`${errors} errors`)
   for (const r of rows) if (r.reconciled !== 'yes') problems.push(`${r.kind}: sent ${r.sent}, acknowledged ${r.acknowledged}, stored ${r.stored}`)
