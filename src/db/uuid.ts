@@ -2,13 +2,25 @@
 // and an id tells when it was made.
 import { randomBytes } from 'node:crypto'
 
+// Ids are made on every redirect and beacon: draw their randomness from a pooled buffer instead of
+// a getrandom() call per id.
+const POOL_SIZE = 4096
+let pool = randomBytes(POOL_SIZE)
+let offset = 0
+function takeRandom (into: Buffer): void {
+  if (offset + into.length > POOL_SIZE) { pool = randomBytes(POOL_SIZE); offset = 0 }
+  pool.copy(into, 0, offset, offset + into.length)
+  offset += into.length
+}
+
 let lastMs = 0
 let seq = 0
 
 export function uuidv7 (now = Date.now()): string {
   // A monotonic 12-bit counter in rand_a keeps ids made in the same millisecond ordered.
   if (now <= lastMs) { seq = (seq + 1) & 0xfff; if (seq === 0) lastMs += 1; now = lastMs } else { lastMs = now; seq = 0 }
-  const b = randomBytes(16)
+  const b = Buffer.allocUnsafe(16)
+  takeRandom(b)
   b.writeUIntBE(now, 0, 6)
   b[6] = 0x70 | (seq >> 8)
   b[7] = seq & 0xff
