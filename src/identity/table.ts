@@ -66,9 +66,7 @@ export const visitors = pgTable('visitors', {
   index('visitors_fingerprints_gin').using('gin', t.fingerprints),
   index('visitors_anonymous_ids_gin').using('gin', t.anonymousIds),
   index('visitors_click_ids_gin').using('gin', t.clickIds),
-  index('visitors_ws_status_idx').on(t.workspaceId, t.status),
   index('visitors_ws_inserted_idx').on(t.workspaceId, t.insertedAt.desc()),
-  index('visitors_ws_last_seen_idx').on(t.workspaceId, t.lastSeenAt.desc()),
   index('visitors_merged_into_idx').on(t.workspaceId, t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`)
 ])
 
