@@ -47,21 +47,7 @@ export async function updateVisitor (sql: Tx, v: VisitorRecord): Promise<void> {
  * scrubbed while we waited for their lock drop out (READ COMMITTED re-checks the predicate).
  */
 export async function findCandidates (sql: Tx, workspaceId: string, s: Signals, lock: boolean): Promise<VisitorRecord[]> {
-  const conds: postgres.PendingQuery<postgres.Row[]>[] = []
-  if (s.ga_id !== undefined) conds.push(sql`ga_id = ${s.ga_id}`)
-  if (s.person_external_id !== undefined) conds.push(sql`person_external_id = ${s.person_external_id}`)
-  if (s.person_email !== undefined) conds.push(sql`lower(person_email) = ${s.person_email}`)
-  if (s.fingerprint !== undefined) conds.push(sql`fingerprints && ${[s.fingerprint]}::text[]`)
-  if (s.anonymous_id !== undefined) conds.push(sql`anonymous_ids && ${[s.anonymous_id]}::text[]`)
-  if (s.click_id !== undefined) conds.push(sql`click_ids && ${[s.click_id]}::uuid[]`)
-  if (conds.length === 0) return []
-  const any = conds.reduce((acc, c) => sql`${acc} or ${c}`)
-  const rows = await sql`
-    select * from visitors
-    where workspace_id = ${workspaceId} and status <> 'merged' and (${any})
-    order by first_seen_at, id
-    ${lock ? sql`for update` : sql``}`
-  return rows.map(toVisitor)
+  return await findCandidatesForBatch(sql, workspaceId, [s], lock)
 }
 
 /** The candidates of a whole batch of observations in one query, row-locked, oldest first. */

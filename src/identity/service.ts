@@ -13,7 +13,7 @@ import { CandidatePool } from './batch-pool.js'
 import { applyEventRollup } from './event-rollup.js'
 import { signalLockKeys, sortLockKeys, visitorLockKey } from './locks.js'
 import {
-  clusterIds, findByEmail, findByExternalId, findCandidates, findCandidatesForBatch, findLiving, findMergedGaIdSurvivors, insertVisitor, insertVisitors, toVisitor, updateVisitor, type Tx
+  clusterIds, findByEmail, findByExternalId, findCandidatesForBatch, findLiving, findMergedGaIdSurvivors, insertVisitor, insertVisitors, toVisitor, updateVisitor, type Tx
 } from './queries.js'
 import type { JsonObject, VisitorRecord } from './visitor.js'
 import { IdentityConflict, VisitorNotFound } from './errors.js'
@@ -72,23 +72,12 @@ function withRecordedEvent (v: VisitorRecord, input: ResolveInput, at: Date): Vi
   return out
 }
 
-// The batch form of stableCandidates: one locked search for every observation, re-checked once.
+// Candidate rows can change between the search and their row lock (a concurrent merge folds one
+// away): one locked search for every observation, repeated under the locks until the set is stable.
 async function stableBatchCandidates (sql: Tx, ws: string, batch: readonly Signals[]): Promise<VisitorRecord[]> {
   let rows = await findCandidatesForBatch(sql, ws, batch, true)
   for (let i = 0; i < 3; i++) {
     const again = await findCandidatesForBatch(sql, ws, batch, true)
-    if (again.map(v => v.id).join() === rows.map(v => v.id).join()) return again
-    rows = again
-  }
-  return rows
-}
-
-// Candidate rows can change between the search and their row lock (a concurrent merge folds one
-// away); search again under the locks until the set is stable.
-async function stableCandidates (sql: Tx, ws: string, s: Signals): Promise<VisitorRecord[]> {
-  let rows = await findCandidates(sql, ws, s, true)
-  for (let i = 0; i < 3; i++) {
-    const again = await findCandidates(sql, ws, s, true)
     if (again.map(v => v.id).join() === rows.map(v => v.id).join()) return again
     rows = again
   }
@@ -114,7 +103,7 @@ export function createIdentityService (deps: IdentityServiceDeps) {
   /** One observation, locks already held. */
   async function resolveLocked (sql: Tx, ws: string, signals: Signals): Promise<{ visitor: VisitorRecord, kind: ResolutionPlan['kind'] }> {
     const at = now()
-    const pool = new CandidatePool(await stableCandidates(sql, ws, signals))
+    const pool = new CandidatePool(await stableBatchCandidates(sql, ws, [signals]))
     const aliases = await findMergedGaIdSurvivors(sql, ws, signals.ga_id === undefined ? [] : [signals.ga_id])
     const plan = planResolution(signals, withMergedAlias(pool, signals, aliases), at, { id: uuidv7(), workspace_id: ws })
     return { visitor: await persistPlan(sql, plan, at), kind: plan.kind }
