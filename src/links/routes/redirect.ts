@@ -47,6 +47,12 @@ const DESCRIPTION = 'Short-link redirect (302). The domain is the request Host (
 
 const KeyParams = Type.Object({ key: Type.String({ description: 'Link key (case-sensitive)' }) })
 const textReply = (description: string) => ({ description, type: 'string' })
+/** What every key lookup can answer besides its own success. */
+const LOOKUP_FAILURES = {
+  404: textReply('Link not found'),
+  410: textReply('Link expired'),
+  '5xx': errorResponses['5xx']
+}
 
 const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps) => {
   const { cache, geo } = deps
@@ -175,9 +181,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
         200: textReply('Password form (password-protected link)'),
         302: textReply('Redirect to the destination (Location); ga_id=<click id> appended'),
         400: textReply('Invalid Host header / Invalid destination URL'),
-        404: textReply('Link not found'),
-        410: textReply('Link expired'),
-        '5xx': errorResponses['5xx']
+        ...LOOKUP_FAILURES
       }
     }
   }, async (req, reply) => {
@@ -198,9 +202,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
       response: {
         302: textReply('Unlocked: redirect to the destination'),
         401: textReply('Wrong password: the form again'),
-        404: textReply('Link not found'),
-        410: textReply('Link expired'),
-        '5xx': errorResponses['5xx']
+        ...LOOKUP_FAILURES
       }
     }
   }, async (req, reply) => {
