@@ -14,6 +14,7 @@ import { uuidv7 } from '../db/uuid.js'
 import {
   connectorSettings, conversionSignals, isConversion, planDispatches, type ConnectorSetting, type VisitorSignalFacts
 } from '../conversions/plan.js'
+import { bulkInsert } from '../db/bulk-insert.js'
 import { EVENT_ROW_COLUMNS, type EventKey, type PreparedEvent } from './prepare.js'
 import { IdempotencyKeyReused } from './errors.js'
 import type { RecordResult } from './types.js'
@@ -135,16 +136,9 @@ async function insertEvents (tx: Tx, live: PendingEvent[], visitorOf: Map<Pendin
     const r = item.prepared.row
     const visitorId = visitorOf.get(item) as string
     const ctx = sourceContext(item, visitorId)
-    return {
-      ...r,
-      visitor_id: visitorId,
-      source: tx.json(r.source as postgres.JSONValue),
-      geo: r.geo === null ? null : tx.json(r.geo as postgres.JSONValue),
-      properties: tx.json(r.properties),
-      connector_source_context: ctx === null ? null : tx.json(ctx)
-    }
+    return { ...r, visitor_id: visitorId, connector_source_context: ctx }
   })
-  await tx`insert into events ${tx(rows, ...EVENT_ROW_COLUMNS)}`
+  await bulkInsert(tx, 'events', EVENT_ROW_COLUMNS, rows)
 }
 
 interface Rollup { events: number, pageviews: number, ltv: number, convertedAt: Date | null, target: 'lead' | 'customer' | null, lastSeen: Date, browserIds: Record<string, string> }

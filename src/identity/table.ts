@@ -63,9 +63,9 @@ export const visitors = pgTable('visitors', {
     .where(sql`${t.personExternalId} is not null and ${t.status} <> 'merged'`),
   index('visitors_ga_id_idx').on(t.workspaceId, t.gaId).where(sql`${t.gaId} is not null`),
   index('visitors_email_idx').on(t.workspaceId, sql`lower(${t.personEmail})`).where(sql`${t.personEmail} is not null`),
-  index('visitors_fingerprints_gin').using('gin', t.fingerprints),
-  index('visitors_anonymous_ids_gin').using('gin', t.anonymousIds),
-  index('visitors_click_ids_gin').using('gin', t.clickIds),
+  index('visitors_fingerprints_gin').using('gin', t.fingerprints).with({ fastupdate: false }).where(sql`cardinality(${t.fingerprints}) > 0`),
+  index('visitors_anonymous_ids_gin').using('gin', t.anonymousIds).with({ fastupdate: false }).where(sql`cardinality(${t.anonymousIds}) > 0`),
+  index('visitors_click_ids_gin').using('gin', t.clickIds).with({ fastupdate: false }).where(sql`cardinality(${t.clickIds}) > 0`),
   index('visitors_ws_inserted_idx').on(t.workspaceId, t.insertedAt.desc()),
   index('visitors_merged_into_idx').on(t.workspaceId, t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`)
 ])

@@ -72,8 +72,7 @@ export function createClickFlush (deps: ClickStoreDeps): (items: ClickInput[]) =
         }
         deltas.set(c.item.linkId, d)
       }
-      // Sorted, so two processes flushing the same links lock them in the same order.
-      for (const linkId of [...deltas.keys()].sort()) await addLinkCounters(tx, linkId, deltas.get(linkId) as CounterDeltas)
+      await addLinkCounters(tx, deltas)
     })
   }
 }

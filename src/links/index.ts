@@ -82,7 +82,7 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
 
   app.decorate('links', {
     linkCountersAdd: async (tx, linkId, add) => {
-      await addLinkCounters(tx, linkId, { leads: add.leads, sales: add.sales, revenueCents: add.revenueCents })
+      await addLinkCounters(tx, new Map([[linkId, { leads: add.leads, sales: add.sales, revenueCents: add.revenueCents }]]))
     },
     flushClicks: async () => { await buffer.idle() },
     get clickStats () { return { ...buffer.stats, dropped: dropped.count } },

@@ -3,6 +3,7 @@
 import { and, desc, eq, ilike, isNull, or, sql as dsql, arrayContains, type SQL } from 'drizzle-orm'
 import type postgres from 'postgres'
 import type { Db, Sql } from '../db/client.js'
+import { bulkInsert } from '../db/bulk-insert.js'
 import { links, type LinkRow, type NewLinkRow } from './table.js'
 import type { StoredEventColumns } from '../events/row.js'
 
@@ -125,7 +126,8 @@ export interface ClickEventRow extends StoredEventColumns {
 
 export async function insertClickEvents (tx: postgres.TransactionSql, rows: ClickEventRow[]): Promise<void> {
   if (rows.length === 0) return
-  await tx`insert into events ${tx(rows as unknown as Array<Record<string, postgres.ParameterOrJSON<never>>>)}`
+  // Every row comes from one builder, so the first row's keys are the batch's columns.
+  await bulkInsert(tx, 'events', Object.keys(rows[0]), rows as unknown as ReadonlyArray<Record<string, unknown>>)
 }
 
 export interface UniqueCandidate { linkId: string, visitorKey: string, at: Date }
@@ -155,15 +157,31 @@ export function uniquePairKey (linkId: string, visitorKey: string): string {
 
 export interface CounterDeltas { clicks?: number, uniqueClicks?: number, botClicks?: number, leads?: number, sales?: number, revenueCents?: number }
 
-export async function addLinkCounters (tx: postgres.TransactionSql | Sql, linkId: string, d: CounterDeltas): Promise<void> {
-  await tx`update links set
-      total_clicks = total_clicks + ${d.clicks ?? 0},
-      unique_clicks = unique_clicks + ${d.uniqueClicks ?? 0},
-      bot_clicks = bot_clicks + ${d.botClicks ?? 0},
-      total_leads = total_leads + ${d.leads ?? 0},
-      total_sales = total_sales + ${d.sales ?? 0},
-      total_revenue_cents = total_revenue_cents + ${d.revenueCents ?? 0}
-    where id = ${linkId}`
+/**
+ * Adds each link's deltas in one statement. Rows are updated in link-id order, so two processes
+ * flushing overlapping links take the row locks in the same order and cannot deadlock.
+ */
+export async function addLinkCounters (tx: postgres.TransactionSql | Sql, deltas: ReadonlyMap<string, CounterDeltas>): Promise<void> {
+  if (deltas.size === 0) return
+  const ids = [...deltas.keys()].sort()
+  const col = (f: (d: CounterDeltas) => number | undefined): number[] => ids.map(id => f(deltas.get(id) as CounterDeltas) ?? 0)
+  await tx`
+    with d as (
+      select * from unnest(${ids}::uuid[], ${col(d => d.clicks)}::int[], ${col(d => d.uniqueClicks)}::int[], ${col(d => d.botClicks)}::int[],
+        ${col(d => d.leads)}::int[], ${col(d => d.sales)}::int[], ${col(d => d.revenueCents)}::int8[])
+        as t(id, clicks, unique_clicks, bot_clicks, leads, sales, revenue_cents)
+    ), locked as materialized (
+      select l.id from links l join d using (id) order by l.id for no key update of l
+    )
+    update links set
+      total_clicks = total_clicks + d.clicks,
+      unique_clicks = links.unique_clicks + d.unique_clicks,
+      bot_clicks = links.bot_clicks + d.bot_clicks,
+      total_leads = total_leads + d.leads,
+      total_sales = total_sales + d.sales,
+      total_revenue_cents = total_revenue_cents + d.revenue_cents
+    from d join locked using (id)
+    where links.id = d.id`
 }
 
 export async function pruneUniqueWindows (sql: Sql, now = new Date()): Promise<number> {

@@ -61,6 +61,23 @@ t.test('click flush', async t => {
     t.equal(rows[0].ip, '203.0.113.9/32')
   })
 
+  t.test('one batch over many links: each link gets its own deltas; overlapping concurrent batches do not deadlock', async t => {
+    const ids = Array.from({ length: 40 }, () => uuidv7())
+    for (const [i, id] of ids.entries()) await sql`insert into links (id, workspace_id, domain, key, url) values (${id}, ${WS}, 'go.example.com', ${`multi${i}`}, 'https://example.com/')`
+    // Link i gets i+1 human clicks from distinct addresses (all unique) and one bot click when i is even.
+    const batch = (offset: number): ClickInput[] => ids.flatMap((id, i) => [
+      ...Array.from({ length: i + 1 }, (_, n) => click({ linkId: id, ip: `198.51.${offset}.${n + 1}` })),
+      ...(i % 2 === 0 ? [click({ linkId: id, bot: true, botName: 'Googlebot', userAgent: 'Googlebot/2.1', device: parseUserAgent('Googlebot/2.1') })] : [])
+    ])
+    // The same links in opposite orders at once: the counter update locks them in id order.
+    await Promise.all([flush(batch(1)), flush(batch(2).reverse()), flush(batch(3))])
+    const rows = await sql`select id, total_clicks::int as total, unique_clicks::int as uniq, bot_clicks::int as bot from links where id = any(${ids}::uuid[])`
+    const byId = new Map(rows.map(r => [r.id, r]))
+    for (const [i, id] of ids.entries()) {
+      t.same({ ...byId.get(id) }, { id, total: 3 * (i + 1), uniq: 3 * (i + 1), bot: i % 2 === 0 ? 3 : 0 }, `link ${i}`)
+    }
+  })
+
   t.test('a failing identity resolution keeps the clicks (visitor_id null)', async t => {
     fail = true
     const c = click({ ip: '198.51.100.7' })
