@@ -6,6 +6,7 @@ import { createTestDatabase, SCHEMA } from '../helper.js'
 import { runMigrations, pendingMigrations } from '../../src/db/migrate.js'
 import { monthStart, partitionName, runPartitionKeeper } from '../../src/db/partitions.js'
 import { advisoryKey } from '../../src/db/locks.js'
+import { connect } from '../../src/db/client.js'
 
 function open (url: string): postgres.Sql {
   return postgres(url, { max: 4, onnotice: () => {}, connection: { search_path: `${SCHEMA},public` } })
@@ -85,4 +86,13 @@ t.test('retention drops whole months older than GA_RETENTION_MONTHS', async t =>
   t.equal(left.n, 0)
   const kept = await sql`select relname from pg_class where relname like 'events_2026_0%' and relkind = 'r' order by 1`
   t.same(kept.map(k => k.relname), ['events_2026_03', 'events_2026_06', 'events_2026_07', 'events_2026_08'])
+})
+
+t.test('both pools plan prepared statements with their parameters (no stale generic plans)', async t => {
+  const database = connect(await createTestDatabase(t), SCHEMA)
+  t.teardown(async () => { await database.close() })
+  const [row] = await database.sql`show plan_cache_mode`
+  t.equal(row.plan_cache_mode, 'force_custom_plan')
+  const viaDrizzle = await database.db.execute('show plan_cache_mode') as unknown as Array<{ plan_cache_mode: string }>
+  t.equal(viaDrizzle[0].plan_cache_mode, 'force_custom_plan')
 })
