@@ -132,8 +132,13 @@ export class IngestBuffer<T> {
       this.stats.inFlight = this.inFlight
       this.stats.pending = this.pending
       for (const fn of this.roomWaiters.splice(0)) fn()
-      if (this.queue.length > 0 && !this.drained) this.schedule()
-      else if (this.inFlight === 0) for (const fn of this.idleWaiters.splice(0)) fn()
+      // What queued up while this batch was in flight goes at once (group commit: batches grow
+      // with the load instead of each waiting out a timer); after a failure schedule() waits out
+      // the backoff.
+      if (this.queue.length > 0 && !this.drained) {
+        if (Date.now() < this.downUntil) this.schedule()
+        else this.kick()
+      } else if (this.inFlight === 0) for (const fn of this.idleWaiters.splice(0)) fn()
     }
   }
 
