@@ -19,6 +19,7 @@ import { EVENT_ROW_COLUMNS, type EventKey, type PreparedEvent } from './prepare.
 import { IdempotencyKeyReused } from './errors.js'
 import type { RecordResult } from './types.js'
 import type { HookPublisher } from '../webhooks/publisher.js'
+import type { RecordedEvent } from '../webhooks/event-json.js'
 
 export type Target = { visitorId: string } | { resolve: ResolveInput }
 
@@ -252,7 +253,7 @@ export async function flushInTransaction (tx: Tx, items: PendingEvent[], deps: F
   await claimKeys(tx, items.filter(i => i.outcome === undefined))
   const live = items.filter(i => i.outcome === undefined)
   await insertEvents(tx, live, visitorOf)
-  await deps.hooks?.eventsRecorded(tx, live.map(i => ({ ...i.prepared.row, visitor_id: visitorOf.get(i) ?? null })))
+  await deps.hooks?.recordedInTransaction(tx, recordedRows(live, visitorOf))
   await rollUp(tx, live.filter(i => 'visitorId' in i.target), visitorOf)
   const dispatches = await planConversions(tx, live, visitorOf, deps)
   for (const item of live) {
@@ -263,7 +264,19 @@ export async function flushInTransaction (tx: Tx, items: PendingEvent[], deps: F
   }
 }
 
-/** The buffer's flush: one transaction, retried on deadlock or serialization failure. */
+function recordedRows (live: PendingEvent[], visitorOf: Map<PendingEvent, string>): RecordedEvent[] {
+  return live.map(i => ({ ...i.prepared.row, visitor_id: visitorOf.get(i) ?? null }))
+}
+
+/** The events the committed batch created (duplicates and refused items announce nothing). */
+function committedRows (items: PendingEvent[]): RecordedEvent[] {
+  return items.flatMap(i => i.outcome?.ok === true && i.outcome.result.status === 'created'
+    ? [{ ...i.prepared.row, visitor_id: i.outcome.result.visitor_id }]
+    : [])
+}
+
+/** The buffer's flush: one transaction, retried on deadlock or serialization failure; live notices once committed. */
 export async function flushBatch (sql: postgres.Sql, items: PendingEvent[], deps: FlushDeps): Promise<void> {
   await inRetriedTransaction(sql, async tx => { await flushInTransaction(tx, items, deps) })
+  await deps.hooks?.announceLive(committedRows(items))
 }

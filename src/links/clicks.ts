@@ -56,12 +56,14 @@ const MAX_STORED_UA = 1024
 export function createClickFlush (deps: ClickStoreDeps): (items: ClickInput[]) => Promise<void> {
   return async items => {
     const enriched = items.map(item => enrich(item, deps))
+    let stored: ClickEventRow[] = []
     await deps.sql.begin(async tx => {
       const visitorIds = await resolveVisitors(tx, enriched, deps)
       const uniques = await decideUniques(tx, enriched, visitorIds, deps.hashKey)
       const rows = enriched.map((c, i) => eventRow(c, visitorIds[i], uniques[i], deps.ipMode))
       await insertClickEvents(tx, rows)
-      await deps.hooks?.()?.eventsRecorded(tx, rows)
+      await deps.hooks?.()?.recordedInTransaction(tx, rows)
+      stored = rows
       const deltas = new Map<string, CounterDeltas>()
       for (const [i, c] of enriched.entries()) {
         const d = deltas.get(c.item.linkId) ?? {}
@@ -74,6 +76,7 @@ export function createClickFlush (deps: ClickStoreDeps): (items: ClickInput[]) =
       }
       await addLinkCounters(tx, deltas)
     })
+    await deps.hooks?.()?.announceLive(stored)
   }
 }
 

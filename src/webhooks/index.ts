@@ -29,7 +29,7 @@ const WORKER_POLL_MS = 1_000
 async function webhooksPlugin (app: FastifyInstance): Promise<void> {
   const { config, database } = app
   const { sql } = database
-  app.decorate('hooks', createPublisher(sql))
+  app.decorate('hooks', createPublisher(sql, err => { app.log.warn({ err }, 'webhooks.live_notify_failed') }))
 
   const redirectHook = config.redirectHookUrl === null
     ? null

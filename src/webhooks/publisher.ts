@@ -2,6 +2,11 @@
 //  * writes a webhook message + one delivery per enabled webhook subscribed to the type (durable
 //    outbox: committed with the event or not at all; unique per (webhook, message));
 //  * NOTIFYs the live streams (delivered by PostgreSQL only when that transaction commits).
+// The two flushes (clicks, recorded events) take the live part after their commit instead
+// (recordedInTransaction + announceLive): PostgreSQL serialises the commits of every transaction
+// that NOTIFYs on one global lock held through its WAL flush, which had the two concurrent
+// flushes queueing on each other's commit. A live notice is best-effort anyway (no client
+// acknowledged it); the webhook outbox stays in the transaction.
 // Callers: the event recorder's flush (pageview, lead, sale, custom, identify), the click flush
 // (link_click), identity merges (visitor_merged), link CRUD (link.*), the dispatch worker
 // (dispatch.failed).
@@ -34,6 +39,10 @@ export interface HookPublisher {
    * Bot traffic is stored but not announced.
    */
   eventsRecorded: (tx: Executor | null, events: readonly RecordedEvent[]) => Promise<void>
+  /** eventsRecorded without the live notices: the caller sends them with announceLive once committed. */
+  recordedInTransaction: (tx: Executor, events: readonly RecordedEvent[]) => Promise<void>
+  /** The live notices of committed events, in a statement of their own. Never rejects. */
+  announceLive: (events: readonly RecordedEvent[]) => Promise<void>
 }
 
 const SUBSCRIBABLE = new Set<string>(WEBHOOK_EVENT_TYPES)
@@ -103,7 +112,7 @@ async function notifyLive (exec: Executor, notices: readonly LiveNotice[]): Prom
     select pg_notify(${LIVE_CHANNEL}, p) from jsonb_array_elements_text(${JSON.stringify(encodeNotices(notices))}::text::jsonb) as p`
 }
 
-export function createPublisher (sql: Sql): HookPublisher {
+export function createPublisher (sql: Sql, onLiveError: (err: unknown) => void = () => {}): HookPublisher {
   async function inTx (tx: Executor | null, work: (exec: Executor) => Promise<void>): Promise<void> {
     if (tx !== null) { await work(tx); return }
     await sql.begin(async own => { await work(own) })
@@ -115,6 +124,10 @@ export function createPublisher (sql: Sql): HookPublisher {
   return {
     publishMany,
     publish: async (tx, workspaceId, type, data, opts = {}) => { await publishMany(tx, [{ workspaceId, type, data, ...opts }]) },
+    recordedInTransaction: async (tx, events) => { await writeOutbox(tx, announcementsFor(events)) },
+    announceLive: async events => {
+      try { await notifyLive(sql, liveNoticesFor(events)) } catch (err) { onLiveError(err) }
+    },
     eventsRecorded: async (tx, events) => {
       const announcements = announcementsFor(events)
       const notices = liveNoticesFor(events)
