@@ -93,22 +93,26 @@ export function chooseDestination (link: RedirectLink, visitor: RedirectVisitor)
 }
 
 // Preparing parses and re-serialises the URL, the costly part of a redirect; it depends only on the
-// destination string and the link's UTMs, so it is memoised on exactly those (bounded; cleared when full).
+// destination string and the link's UTMs, so it is memoised on exactly those (bounded; cleared when
+// full). Links without UTMs, the usual case, are keyed by the bare destination.
 const MAX_PREPARED = 10_000
-const preparedCache = new Map<string, PreparedDestination | null>()
+const preparedPlain = new Map<string, PreparedDestination | null>()
+const preparedWithUtms = new Map<string, PreparedDestination | null>()
 // Characters the form encoder leaves as they are, so a click id made of them can be spliced in verbatim.
 const FORM_SAFE = /^[A-Za-z0-9*._-]+$/
 const CLICK_ID_SLOT = 'GA0CLICK0ID0SLOT'
 
 function prepared (candidate: string | null | undefined, link: RedirectLink): PreparedDestination | null {
   if (typeof candidate !== 'string' || candidate === '') return null
-  const utms = UTM_FIELDS.map(([, field]) => link[field] ?? '')
-  const id = utms.every(v => v === '') ? `p${candidate}` : `u${JSON.stringify([candidate, ...utms])}`
-  let hit = preparedCache.get(id)
+  const hasUtms = UTM_FIELDS.some(([, field]) => typeof link[field] === 'string' && link[field] !== '')
+  const utms = hasUtms ? UTM_FIELDS.map(([, field]) => link[field] ?? '') : null
+  const cache = utms === null ? preparedPlain : preparedWithUtms
+  const id = utms === null ? candidate : JSON.stringify([candidate, ...utms])
+  let hit = cache.get(id)
   if (hit === undefined) {
-    hit = prepare(candidate, utms)
-    if (preparedCache.size >= MAX_PREPARED) preparedCache.clear()
-    preparedCache.set(id, hit)
+    hit = prepare(candidate, utms ?? [])
+    if (cache.size >= MAX_PREPARED) cache.clear()
+    cache.set(id, hit)
   }
   return hit
 }
@@ -117,7 +121,8 @@ function prepare (candidate: string, utms: readonly string[]): PreparedDestinati
   const target = parseHttpUrl(candidate)
   if (target === null) return null
   for (const [i, [param]] of UTM_FIELDS.entries()) {
-    if (utms[i] !== '') target.searchParams.set(param, utms[i])
+    const value = utms[i]
+    if (value !== undefined && value !== '') target.searchParams.set(param, value)
   }
   const href = target.href
   target.searchParams.set(CLICK_ID_PARAM, CLICK_ID_SLOT)
