@@ -23,8 +23,8 @@ import { validateDestinationUrl } from '../url-validation.js'
 export interface RedirectDeps {
   cache: LinkCache
   geo: GeoLookup | null
-  /** Queues the click; resolves at once unless the click queue is full (backpressure). */
-  record: (click: ClickInput) => Promise<void>
+  /** Queues the click: undefined once queued, a promise only while the click queue is full (backpressure). */
+  record: (click: ClickInput) => Promise<void> | undefined
   unlockSecret: string
   trustProxy: boolean
   cookieDomain: string | null
@@ -136,7 +136,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
       }
       const query = flatQuery(req.query)
       const referrer = req.headers.referer
-      await deps.record({
+      const queued = deps.record({
         linkId: link.id,
         workspaceId: link.workspaceId,
         clickId,
@@ -155,6 +155,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
         bot,
         botName: device.bot ? device.bot_name : bot ? 'prefetch' : null
       })
+      if (queued !== undefined) await queued
       // Humans only: the hook's cookies are for browsers, and bots must not cost a callout.
       if (deps.hook !== undefined && !bot) {
         const cookies = await deps.hook({
