@@ -2,9 +2,9 @@
 // the pre-formatted identity cookie line must be byte-for-byte what @fastify/cookie would send.
 import t from 'tap'
 import Fastify, { type FastifyRequest } from 'fastify'
-import cookie from '@fastify/cookie'
+import cookie, { sign } from '@fastify/cookie'
 import { parseHost } from './host.js'
-import { GA_COOKIE, GA_COOKIE_OPTIONS, gaCookieLine, requestHost } from './request.js'
+import { GA_COOKIE, GA_COOKIE_OPTIONS, gaCookieFromRequest, gaCookieLine, requestHost } from './request.js'
 
 const asRequest = (headers: Record<string, string>): FastifyRequest => ({ headers }) as unknown as FastifyRequest
 
@@ -37,5 +37,29 @@ t.test('the identity cookie line equals the plugin\'s Set-Cookie', async t => {
       }
     }
     t.equal(line('needs encoding; yes', false), null, 'a value the serializer would encode is left to the plugin')
+  }
+})
+
+t.test('a returning browser\'s signed cookie is re-used only when signing would give it again', async t => {
+  const app = Fastify()
+  // Rotated secrets: the first signs, the second still verifies.
+  await app.register(cookie, { secret: ['new-secret-0123456789abcdefghijklmnop', 'old-secret-0123456789abcdefghijklmnop'] })
+  app.get('/', async req => ({ found: gaCookieFromRequest(req) }))
+  await app.ready()
+  t.teardown(async () => { await app.close() })
+  const id = '0193a1b2-c3d4-7e5f-8a9b-0123456789ab'
+  const current = app.signCookie(id)
+  const cases: Array<[string, string | undefined, unknown]> = [
+    ['current secret: value re-used', `${GA_COOKIE}=${current}`, { gaId: id, signed: current }],
+    ['percent-encoded in the request: re-sent canonical', `${GA_COOKIE}=${encodeURIComponent(current)}`, { gaId: id, signed: current }],
+    ['old secret: valid, but re-signed', `${GA_COOKIE}=${sign(id, 'old-secret-0123456789abcdefghijklmnop')}`, { gaId: id, signed: null }],
+    ['forged signature', `${GA_COOKIE}=${id}.bad`, null],
+    ['unsigned', `${GA_COOKIE}=${id}`, null],
+    ['not a ga_id', `${GA_COOKIE}=${app.signCookie('a b')}`, null],
+    ['no cookie', undefined, null]
+  ]
+  for (const [name, header, want] of cases) {
+    const res = await app.inject({ url: '/', headers: header === undefined ? {} : { cookie: header } })
+    t.same(res.json().found, want, name)
   }
 })

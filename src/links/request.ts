@@ -39,12 +39,20 @@ export function flatQuery (query: unknown): Record<string, string> {
   return flat
 }
 
+export interface GaCookie {
+  gaId: string
+  /** The cookie's value as sent, when it is what signing gaId with the current secret gives (re-sent as is). */
+  signed: string | null
+}
+
 /** The ga_id of a returning browser: only from a correctly signed cookie. */
-export function gaIdFromCookie (req: FastifyRequest): string | null {
+export function gaCookieFromRequest (req: FastifyRequest): GaCookie | null {
   const raw = req.cookies?.[GA_COOKIE]
   if (typeof raw !== 'string' || raw.length > 512) return null
   const unsigned = req.unsignCookie(raw)
-  return unsigned.valid && unsigned.value !== null && GA_ID_PATTERN.test(unsigned.value) ? unsigned.value : null
+  if (!unsigned.valid || unsigned.value === null || !GA_ID_PATTERN.test(unsigned.value)) return null
+  // Signing is deterministic: a signature that verified under the current secret is the one signing would produce.
+  return { gaId: unsigned.value, signed: unsigned.renew ? null : raw }
 }
 
 /** Browser prefetches (`Sec-Purpose`/`Purpose: prefetch`) are not clicks (security §3.8). */

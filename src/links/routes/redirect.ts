@@ -17,7 +17,7 @@ import { PAGE_CSP, passwordPage, redirectBody } from '../pages.js'
 import { MAX_PASSWORD_LENGTH, signUnlockToken, UNLOCK_TTL_MS, unlockCookieName, verifyPassword, verifyUnlockToken } from '../password.js'
 import { findDomainSettings } from '../queries.js'
 import { isQrScan, resolveTarget } from '../redirect-target.js'
-import { cookieScope, flatQuery, GA_COOKIE, GA_COOKIE_OPTIONS, gaCookieLine, gaIdFromCookie, isPrefetch, requestHost } from '../request.js'
+import { cookieScope, flatQuery, GA_COOKIE, GA_COOKIE_OPTIONS, gaCookieFromRequest, gaCookieLine, isPrefetch, requestHost } from '../request.js'
 import { validateDestinationUrl } from '../url-validation.js'
 
 export interface RedirectDeps {
@@ -120,17 +120,17 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     const device = parseUserAgent(userAgent)
     const country = link.hasGeoTargeting && geo !== null ? geo.lookup(req.ip)?.country ?? null : null
     const clickId = uuidv7()
-    const cookieGaId = gaIdFromCookie(req)
+    const gaCookie = gaCookieFromRequest(req)
     const target = resolveTarget(link, { os: device.os, userAgent, country }, req.query as Record<string, unknown>, clickId)
     if (target === null) return plain(reply, 400, 'Invalid destination URL')
 
     if (req.method !== 'HEAD') {
       const bot = device.bot || isPrefetch(req)
-      const gaId = cookieGaId ?? clickId
+      const gaId = gaCookie?.gaId ?? clickId
       const scope = bot ? null : cookieScope(host, deps.cookieDomain)
       if (scope !== null) {
         const secure = req.protocol === 'https'
-        const line = identityCookieLine(app.signCookie(gaId), secure)
+        const line = identityCookieLine(gaCookie?.signed ?? app.signCookie(gaId), secure)
         if (line !== null) void reply.header('set-cookie', line)
         else void reply.setCookie(GA_COOKIE, gaId, { ...GA_COOKIE_OPTIONS, signed: true, secure, domain: scope.domain })
       }
@@ -141,7 +141,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
         workspaceId: link.workspaceId,
         clickId,
         gaId,
-        gaIdFromCookie: cookieGaId !== null,
+        gaIdFromCookie: gaCookie !== null,
         at: new Date(),
         ip: req.ip ?? null,
         userAgent,
