@@ -12,6 +12,7 @@ import { errorResponses } from '../../errors.js'
 import type { CachedLink, LinkCache } from '../cache.js'
 import type { ClickInput } from '../clicks.js'
 import { isReservedKey, KEY_PATTERN } from '../keys.js'
+import { lazyChildLogger } from '../lazy-logger.js'
 import { isExpired } from '../lookup.js'
 import { PAGE_CSP, passwordPage, redirectBody } from '../pages.js'
 import { MAX_PASSWORD_LENGTH, signUnlockToken, UNLOCK_TTL_MS, unlockCookieName, verifyPassword, verifyUnlockToken } from '../password.js'
@@ -60,6 +61,8 @@ const LOOKUP_FAILURES = {
 const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps) => {
   const { cache, geo } = deps
   const sql = app.database.sql
+  // Per-request loggers only when a redirect actually logs (this plugin's routes only).
+  app.setChildLoggerFactory((logger, bindings, options) => lazyChildLogger(logger, bindings, options))
   // The identity cookie is only ever set with the configured domain (or none): its attributes are formatted once.
   const identityCookieLine = gaCookieLine(app.serializeCookie, deps.cookieDomain ?? undefined)
   // Only this plugin parses HTML form posts (the password form); small bodies only.
