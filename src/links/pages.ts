@@ -3,11 +3,8 @@
 
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-const HTML_SPECIAL = /[&<>"']/g
-
 export function escapeHtml (text: string): string {
-  return text.replace(HTML_SPECIAL, c => HTML_ENTITIES[c])
+  return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 }
 
 export function redirectBody (location: string): string {
