@@ -64,11 +64,13 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   installErrorHandling(app)
 
-  app.addHook('onRequest', async (req, reply) => { void reply.header('x-request-id', req.id) })
-  app.addHook('onResponse', async (req, reply) => {
+  // Callback-style hooks: they run on every request (the redirect included), and an async hook costs a promise each time.
+  app.addHook('onRequest', (req, reply, done) => { void reply.header('x-request-id', req.id); done() })
+  app.addHook('onResponse', (req, reply, done) => {
     if (req.url.startsWith('/ga/api') || req.url.startsWith('/ga/admin')) {
       req.log.info({ method: req.method, url: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'api.request')
     }
+    done()
   })
 
   // Beacons are sent as text/plain by sendBeacon: keep the raw string; routes parse it as JSON.

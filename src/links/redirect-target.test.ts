@@ -1,6 +1,7 @@
 // Guards the redirect destination (reference §5.5): device and country targeting precedence, UTM
 // overlay, bounded query pass-through without our own/click-id params, and the appended ga_id.
 import t from 'tap'
+import fc from 'fast-check'
 import {
   MAX_PASSTHROUGH_BYTES, MAX_PASSTHROUGH_PARAMS, isQrScan, passthroughParams, resolveTarget,
   type RedirectLink, type RedirectVisitor, type RequestQuery
@@ -116,3 +117,37 @@ for (const [name, query, want] of QR) {
     t.equal(isQrScan(query), want)
   })
 }
+
+// The memoised, spliced path must give exactly what building the URL from scratch gives.
+function referenceTarget (link: RedirectLink, query: RequestQuery, clickId: string): string | null {
+  let target: URL
+  try { target = new URL(link.url) } catch { return null }
+  if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username !== '' || target.password !== '') return null
+  const utms = [['utm_source', link.utmSource], ['utm_medium', link.utmMedium], ['utm_campaign', link.utmCampaign], ['utm_content', link.utmContent], ['utm_term', link.utmTerm]] as const
+  for (const [param, value] of utms) if (typeof value === 'string' && value !== '') target.searchParams.set(param, value)
+  for (const [key, value] of passthroughParams(query)) target.searchParams.set(key, value)
+  target.searchParams.set('ga_id', clickId)
+  target.searchParams.sort()
+  return target.href
+}
+
+t.test('prepared destinations give the from-scratch URL', async t => {
+  const text = fc.oneof(fc.constant(''), fc.string({ maxLength: 8 }), fc.constantFrom('a b', 'x&y=z', 'ga_id', 'GA0CLICK0ID0SLOT', 'é/%', '#'))
+  const destination = fc.tuple(
+    fc.constantFrom('https://example.com', 'http://example.com/p', 'https://example.com/p?', 'https://x.test/a/b?ga_id=old&z=1', 'not a url'),
+    fc.array(fc.tuple(fc.constantFrom('a', 'Z', 'ga_id', 'utm_source', 'q'), text), { maxLength: 4 }),
+    fc.option(text, { nil: undefined })
+  ).map(([base, params, hash]) => {
+    const query = params.map(([k, v]) => `${k}=${v}`).join('&')
+    return `${base}${query === '' ? '' : (base.includes('?') ? '&' : '?') + query}${hash === undefined ? '' : `#${hash}`}`
+  })
+  const utm = fc.option(text, { nil: null })
+  const clickId = fc.oneof(fc.constant('0193a1b2-c3d4-7e5f-8a9b-0123456789ab'), fc.constant('click_1.x*'), fc.string({ maxLength: 6 }))
+  const query = fc.dictionary(fc.constantFrom('a', 'keep', 'gclid', 'ga_id', 'utm_medium'), fc.string({ maxLength: 5 }), { maxKeys: 3 })
+  t.doesNotThrow(() => fc.assert(fc.property(destination, utm, utm, clickId, query, (url, utmSource, utmTerm, id, q) => {
+    const link: RedirectLink = { url, utmSource, utmTerm }
+    const want = referenceTarget(link, q, id)
+    // Twice: the second call is served from the memo.
+    return resolveTarget(link, {}, q, id) === want && resolveTarget(link, {}, q, id) === want
+  }), { numRuns: 500 }))
+})

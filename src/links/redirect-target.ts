@@ -1,6 +1,7 @@
 // Where a short-link click goes (reference §5.3 step 3 and §5.5), as one pure function:
 // device target (iOS/Android) → country target (overrides) → link UTMs → bounded pass-through of the
-// visitor's query → `ga_id=<clickId>`. Parameters are set through URLSearchParams, never concatenated.
+// visitor's query → `ga_id=<clickId>`. Parameters are set through URLSearchParams, never concatenated;
+// the one exception is splicing a form-safe click id into a URL URLSearchParams already serialised.
 
 export interface RedirectLink {
   url: string
@@ -57,27 +58,80 @@ export function resolveTarget (
   query: RequestQuery,
   clickId: string
 ): string | null {
-  const target = chooseDestination(link, visitor)
-  if (target === null) return null
-
-  for (const [param, field] of UTM_FIELDS) {
-    const value = link[field]
-    if (typeof value === 'string' && value !== '') target.searchParams.set(param, value)
+  const destination = chooseDestination(link, visitor)
+  if (destination === null) return null
+  const extra = passthroughParams(query)
+  // The usual click adds nothing to the destination: the finished URL is the prepared one with the click id in its slot.
+  if (extra.length === 0 && destination.beforeClickId !== null && FORM_SAFE.test(clickId)) {
+    return destination.beforeClickId + clickId + destination.afterClickId
   }
-  for (const [key, value] of passthroughParams(query)) target.searchParams.set(key, value)
+  const target = new URL(destination.href)
+  for (const [key, value] of extra) target.searchParams.set(key, value)
   target.searchParams.set(CLICK_ID_PARAM, clickId)
   // Sorted keys, as upstream emits them; the sort is stable, so repeated destination keys keep their order.
   target.searchParams.sort()
   return target.href
 }
 
-export function chooseDestination (link: RedirectLink, visitor: RedirectVisitor): URL | null {
+/**
+ * A usable destination with the link's UTMs set (`href`), and the URL a click without pass-through
+ * parameters gets, split around its ga_id value (null when that split is ambiguous).
+ */
+export interface PreparedDestination {
+  href: string
+  beforeClickId: string | null
+  afterClickId: string
+}
+
+export function chooseDestination (link: RedirectLink, visitor: RedirectVisitor): PreparedDestination | null {
   const platform = devicePlatform(visitor)
   const deviceUrl = platform === 'ios' ? link.iosUrl : platform === 'android' ? link.androidUrl : null
   const country = visitor.country?.toUpperCase()
   const countryUrl = country === undefined ? undefined : ownValue(link.geoTargeting, country)
   // Country beats device beats the main URL; an unusable target falls through to the next one.
-  return parseHttpUrl(countryUrl) ?? parseHttpUrl(deviceUrl) ?? parseHttpUrl(link.url)
+  return prepared(countryUrl, link) ?? prepared(deviceUrl, link) ?? prepared(link.url, link)
+}
+
+// Preparing parses and re-serialises the URL, the costly part of a redirect; it depends only on the
+// destination string and the link's UTMs, so it is memoised on exactly those (bounded; cleared when
+// full). Links without UTMs, the usual case, are keyed by the bare destination.
+const MAX_PREPARED = 10_000
+const preparedPlain = new Map<string, PreparedDestination | null>()
+const preparedWithUtms = new Map<string, PreparedDestination | null>()
+// Characters the form encoder leaves as they are, so a click id made of them can be spliced in verbatim.
+const FORM_SAFE = /^[A-Za-z0-9*._-]+$/
+const CLICK_ID_SLOT = 'GA0CLICK0ID0SLOT'
+
+function prepared (candidate: string | null | undefined, link: RedirectLink): PreparedDestination | null {
+  if (typeof candidate !== 'string' || candidate === '') return null
+  const hasUtms = UTM_FIELDS.some(([, field]) => typeof link[field] === 'string' && link[field] !== '')
+  const utms = hasUtms ? UTM_FIELDS.map(([, field]) => link[field] ?? '') : null
+  const cache = utms === null ? preparedPlain : preparedWithUtms
+  const id = utms === null ? candidate : JSON.stringify([candidate, ...utms])
+  let hit = cache.get(id)
+  if (hit === undefined) {
+    hit = prepare(candidate, utms ?? [])
+    if (cache.size >= MAX_PREPARED) cache.clear()
+    cache.set(id, hit)
+  }
+  return hit
+}
+
+function prepare (candidate: string, utms: readonly string[]): PreparedDestination | null {
+  const target = parseHttpUrl(candidate)
+  if (target === null) return null
+  for (const [i, [param]] of UTM_FIELDS.entries()) {
+    const value = utms[i]
+    if (value !== undefined && value !== '') target.searchParams.set(param, value)
+  }
+  const href = target.href
+  target.searchParams.set(CLICK_ID_PARAM, CLICK_ID_SLOT)
+  target.searchParams.sort()
+  const full = target.href
+  const at = full.indexOf(CLICK_ID_SLOT)
+  // The slot text appearing twice (the destination carries it too) would make the split ambiguous.
+  const unique = at !== -1 && full.indexOf(CLICK_ID_SLOT, at + 1) === -1
+  return { href, beforeClickId: unique ? full.slice(0, at) : null, afterClickId: unique ? full.slice(at + CLICK_ID_SLOT.length) : '' }
 }
 
 export function devicePlatform ({ os, userAgent }: RedirectVisitor): DevicePlatform {
@@ -111,6 +165,7 @@ export function passthroughParams (query: RequestQuery): Array<[string, string]>
   }
 
   const kept: Array<[string, string]> = []
+  if (latest.size === 0) return kept
   let bytes = 0
   for (const key of [...latest.keys()].sort()) {
     if (kept.length === MAX_PASSTHROUGH_PARAMS) break

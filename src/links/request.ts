@@ -8,10 +8,22 @@ export const GA_COOKIE_MAX_AGE_S = 400 * 24 * 60 * 60
 const GA_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/
 const MAX_QUERY_PARAMS = 100
 
-export function requestHost (req: FastifyRequest, trustProxy: boolean): HostAndPort | null {
+// Requests name a handful of hosts, so each header value is parsed once (bounded; cleared when full).
+const MAX_PARSED_HOSTS = 1000
+const parsedHosts = new Map<string, Readonly<HostAndPort> | null>()
+
+export function requestHost (req: FastifyRequest, trustProxy: boolean): Readonly<HostAndPort> | null {
   const forwarded = trustProxy ? req.headers['x-forwarded-host'] : undefined
   const raw = typeof forwarded === 'string' && forwarded.trim() !== '' ? forwarded.split(',')[0] : req.headers.host
-  return parseHost(raw)
+  if (raw === undefined) return null
+  let parsed = parsedHosts.get(raw)
+  if (parsed === undefined) {
+    const fresh = parseHost(raw)
+    parsed = fresh === null ? null : Object.freeze(fresh)
+    if (parsedHosts.size >= MAX_PARSED_HOSTS) parsedHosts.clear()
+    parsedHosts.set(raw, parsed)
+  }
+  return parsed
 }
 
 /** Last value of each parameter, strings only, at most 100 parameters (what the classifier reads). */
@@ -27,12 +39,20 @@ export function flatQuery (query: unknown): Record<string, string> {
   return flat
 }
 
+export interface GaCookie {
+  gaId: string
+  /** The cookie's value as sent, when it is what signing gaId with the current secret gives (re-sent as is). */
+  signed: string | null
+}
+
 /** The ga_id of a returning browser: only from a correctly signed cookie. */
-export function gaIdFromCookie (req: FastifyRequest): string | null {
+export function gaCookieFromRequest (req: FastifyRequest): GaCookie | null {
   const raw = req.cookies?.[GA_COOKIE]
   if (typeof raw !== 'string' || raw.length > 512) return null
   const unsigned = req.unsignCookie(raw)
-  return unsigned.valid && unsigned.value !== null && GA_ID_PATTERN.test(unsigned.value) ? unsigned.value : null
+  if (!unsigned.valid || unsigned.value === null || !GA_ID_PATTERN.test(unsigned.value)) return null
+  // Signing is deterministic: a signature that verified under the current secret is the one signing would produce.
+  return { gaId: unsigned.value, signed: unsigned.renew ? null : raw }
 }
 
 /** Browser prefetches (`Sec-Purpose`/`Purpose: prefetch`) are not clicks (security §3.8). */
@@ -49,4 +69,31 @@ export function cookieScope (host: string, cookieDomain: string | null): { domai
   if (cookieDomain === null) return { domain: undefined }
   const parent = cookieDomain.replace(/^\./, '')
   return host === parent || host.endsWith(`.${parent}`) ? { domain: cookieDomain } : null
+}
+
+/** The `_ga_good` cookie's attributes besides `secure` and `domain`. */
+export const GA_COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', path: '/', maxAge: GA_COOKIE_MAX_AGE_S } as const
+
+type SerializeCookie = (name: string, value: string, options: Record<string, unknown>) => string
+
+// Cookie-octets (RFC 6265): what the cookie serializer leaves unencoded. A signed ga_id (GA_ID_PATTERN,
+// '.', base64) consists of nothing else.
+const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/
+const VALUE_SLOT = 'GA0VALUE0SLOT'
+
+/**
+ * The `_ga_good` Set-Cookie line for an already signed value. The attributes are formatted once per
+ * `secure` by the cookie plugin's own serializer, so every click only joins three strings; null when
+ * the value would need encoding (the caller then lets the plugin serialize it).
+ */
+export function gaCookieLine (serialize: SerializeCookie, domain: string | undefined): (signed: string, secure: boolean) => string | null {
+  const prefix = `${GA_COOKIE}=`
+  const attributes = (secure: boolean): string => {
+    const line = serialize(GA_COOKIE, VALUE_SLOT, { ...GA_COOKIE_OPTIONS, secure, domain })
+    if (!line.startsWith(prefix + VALUE_SLOT)) throw new Error(`unexpected Set-Cookie format: ${line}`)
+    return line.slice(prefix.length + VALUE_SLOT.length)
+  }
+  const secureAttributes = attributes(true)
+  const plainAttributes = attributes(false)
+  return (signed, secure) => COOKIE_OCTETS.test(signed) ? prefix + signed + (secure ? secureAttributes : plainAttributes) : null
 }

@@ -12,19 +12,20 @@ import { errorResponses } from '../../errors.js'
 import type { CachedLink, LinkCache } from '../cache.js'
 import type { ClickInput } from '../clicks.js'
 import { isReservedKey, KEY_PATTERN } from '../keys.js'
+import { lazyChildLogger } from '../lazy-logger.js'
 import { isExpired } from '../lookup.js'
 import { PAGE_CSP, passwordPage, redirectBody } from '../pages.js'
 import { MAX_PASSWORD_LENGTH, signUnlockToken, UNLOCK_TTL_MS, unlockCookieName, verifyPassword, verifyUnlockToken } from '../password.js'
 import { findDomainSettings } from '../queries.js'
 import { isQrScan, resolveTarget } from '../redirect-target.js'
-import { cookieScope, flatQuery, GA_COOKIE, GA_COOKIE_MAX_AGE_S, gaIdFromCookie, isPrefetch, requestHost } from '../request.js'
+import { cookieScope, flatQuery, GA_COOKIE, GA_COOKIE_OPTIONS, gaCookieFromRequest, gaCookieLine, isPrefetch, requestHost } from '../request.js'
 import { validateDestinationUrl } from '../url-validation.js'
 
 export interface RedirectDeps {
   cache: LinkCache
   geo: GeoLookup | null
-  /** Queues the click; resolves at once unless the click queue is full (backpressure). */
-  record: (click: ClickInput) => Promise<void>
+  /** Queues the click: undefined once queued, a promise only while the click queue is full (backpressure). */
+  record: (click: ClickInput) => Promise<void> | undefined
   unlockSecret: string
   trustProxy: boolean
   cookieDomain: string | null
@@ -46,6 +47,9 @@ const DESCRIPTION = 'Short-link redirect (302). The domain is the request Host (
   'Unknown → 404 (or the domain\'s not_found_url), expired → 410 (or expired_url), password-protected → HTML form. HEAD never counts a click.'
 
 const KeyParams = Type.Object({ key: Type.String({ description: 'Link key (case-sensitive)' }) })
+// The router always hands `key` over as a string: the params schema documents the route, and
+// checking it on every click would only cost time.
+const documentedOnly = (): (() => boolean) => () => true
 const textReply = (description: string) => ({ description, type: 'string' })
 /** What every key lookup can answer besides its own success. */
 const LOOKUP_FAILURES = {
@@ -57,6 +61,10 @@ const LOOKUP_FAILURES = {
 const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps) => {
   const { cache, geo } = deps
   const sql = app.database.sql
+  // Per-request loggers only when a redirect actually logs (this plugin's routes only).
+  app.setChildLoggerFactory((logger, bindings, options) => lazyChildLogger(logger, bindings, options))
+  // The identity cookie is only ever set with the configured domain (or none): its attributes are formatted once.
+  const identityCookieLine = gaCookieLine(app.serializeCookie, deps.cookieDomain ?? undefined)
   // Only this plugin parses HTML form posts (the password form); small bodies only.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
@@ -115,27 +123,28 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     const device = parseUserAgent(userAgent)
     const country = link.hasGeoTargeting && geo !== null ? geo.lookup(req.ip)?.country ?? null : null
     const clickId = uuidv7()
-    const cookieGaId = gaIdFromCookie(req)
+    const gaCookie = gaCookieFromRequest(req)
     const target = resolveTarget(link, { os: device.os, userAgent, country }, req.query as Record<string, unknown>, clickId)
     if (target === null) return plain(reply, 400, 'Invalid destination URL')
 
     if (req.method !== 'HEAD') {
       const bot = device.bot || isPrefetch(req)
-      const gaId = cookieGaId ?? clickId
+      const gaId = gaCookie?.gaId ?? clickId
       const scope = bot ? null : cookieScope(host, deps.cookieDomain)
       if (scope !== null) {
-        void reply.setCookie(GA_COOKIE, gaId, {
-          signed: true, httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge: GA_COOKIE_MAX_AGE_S, domain: scope.domain
-        })
+        const secure = req.protocol === 'https'
+        const line = identityCookieLine(gaCookie?.signed ?? app.signCookie(gaId), secure)
+        if (line !== null) void reply.header('set-cookie', line)
+        else void reply.setCookie(GA_COOKIE, gaId, { ...GA_COOKIE_OPTIONS, signed: true, secure, domain: scope.domain })
       }
       const query = flatQuery(req.query)
       const referrer = req.headers.referer
-      await deps.record({
+      const queued = deps.record({
         linkId: link.id,
         workspaceId: link.workspaceId,
         clickId,
         gaId,
-        gaIdFromCookie: cookieGaId !== null,
+        gaIdFromCookie: gaCookie !== null,
         at: new Date(),
         ip: req.ip ?? null,
         userAgent,
@@ -149,6 +158,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
         bot,
         botName: device.bot ? device.bot_name : bot ? 'prefetch' : null
       })
+      if (queued !== undefined) await queued
       // Humans only: the hook's cookies are for browsers, and bots must not cost a callout.
       if (deps.hook !== undefined && !bot) {
         const cookies = await deps.hook({
@@ -172,6 +182,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
 
   // GET|HEAD /:key – redirect
   app.get('/:key', {
+    validatorCompiler: documentedOnly,
     schema: {
       tags: ['redirect'],
       summary: 'Follow a short link',
@@ -194,6 +205,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
 
   // POST /:key – password form; the right password redirects (and counts the click), a wrong one → 401
   app.post('/:key', {
+    validatorCompiler: documentedOnly,
     schema: {
       tags: ['redirect'],
       summary: 'Unlock a password-protected short link',
