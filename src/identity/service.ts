@@ -75,6 +75,12 @@ function withRecordedEvent (v: VisitorRecord, input: ResolveInput, at: Date): Vi
 // Candidate rows can change between the search and their row lock (a concurrent merge folds one
 // away): one locked search for every observation, repeated under the locks until the set is stable.
 async function stableBatchCandidates (sql: Tx, ws: string, batch: readonly Signals[]): Promise<VisitorRecord[]> {
+  // A plain read first. With every signal's advisory lock held, nobody can give one of these
+  // signals to a visitor we cannot see (a merge only moves signals a visible row already holds),
+  // so an empty answer is final: new visitors, the common case, need no locked rounds. The locked
+  // read can NOT answer that: rows it drops after waiting for their lock (merged meanwhile) would
+  // look like "nothing found".
+  if ((await findCandidatesForBatch(sql, ws, batch, false)).length === 0) return []
   let rows = await findCandidatesForBatch(sql, ws, batch, true)
   for (let i = 0; i < 3; i++) {
     const again = await findCandidatesForBatch(sql, ws, batch, true)
