@@ -78,3 +78,19 @@ t.test('waitForRoom: resolves once a flush makes room; false at once while the d
   t.ok(Date.now() - started < 500, 'no stalling during an outage')
   await down.close(50)
 })
+
+t.test('maxLagMs: push() holds about that much of the measured commit rate, never less than two batches', async t => {
+  const b = buffer(async () => { await new Promise(resolve => setTimeout(resolve, 5)) }, { maxBatch: 10, maxPending: 100_000, maxLagMs: 500 })
+  t.equal(b.pushLimit, 20, 'no rate measured yet: two batches')
+  // 4,000 items committed within the rate window (2 s) → 2,000/s → 500 ms of it is 1,000
+  await Promise.all(Array.from({ length: 4000 }, async (_, i) => { await b.enqueue(i) }))
+  t.ok(b.pushLimit >= 900 && b.pushLimit <= 1000, `limit follows the rate (${b.pushLimit})`)
+  const limit = b.pushLimit
+  let accepted = 0
+  for (let i = 0; i < limit; i++) if (b.push(i)) accepted++
+  t.equal(accepted, limit, 'up to the limit push() accepts')
+  t.equal(b.push(-1), false, 'past the limit push() refuses (the caller waits for room)')
+  await b.idle()
+  const unbounded = buffer(async () => {}, { maxPending: 1000 })
+  t.equal(unbounded.pushLimit, 1000, 'without maxLagMs the bound is maxPending')
+})

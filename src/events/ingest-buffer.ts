@@ -9,6 +9,8 @@
 //     clicks). Items stay queued and are retried with backoff until they commit; close() drains them.
 // Either way the queue is bounded by maxPending: beyond it new items are refused, never buffered.
 
+const RATE_WINDOW_MS = 2000
+
 export class BufferUnavailable extends Error {
   readonly statusCode = 503
   readonly code = 'INGEST_UNAVAILABLE'
@@ -24,6 +26,12 @@ export interface IngestBufferOptions<T> {
   maxPending: number
   /** Flushes allowed in flight at once (each on its own connection). */
   concurrency?: number
+  /**
+   * For push(): hold the queue to about this many milliseconds of the measured commit rate (at
+   * least two batches), so an item pushed under sustained overload is stored within that time
+   * and the pusher is held back instead. maxPending stays the hard bound.
+   */
+  maxLagMs?: number
   onError?: (err: unknown, batchSize: number) => void
 }
 
@@ -49,10 +57,21 @@ export class IngestBuffer<T> {
   private idleWaiters: Array<() => void> = []
   private roomWaiters: Array<() => void> = []
   readonly stats: IngestStats = { pending: 0, inFlight: 0, committed: 0, failedBatches: 0, refused: 0 }
+  /** Commits of the last RATE_WINDOW_MS: [time, items]. */
+  private recentCommits: Array<[number, number]> = []
 
   constructor (private readonly opts: IngestBufferOptions<T>) {}
 
   get pending (): number { return this.queue.length + this.inFlightItems }
+
+  /** How many items push() may hold right now (see maxLagMs). */
+  get pushLimit (): number {
+    if (this.opts.maxLagMs === undefined) return this.opts.maxPending
+    const since = Date.now() - RATE_WINDOW_MS
+    while (this.recentCommits.length > 0 && this.recentCommits[0][0] < since) this.recentCommits.shift()
+    const perSecond = this.recentCommits.reduce((sum, [, n]) => sum + n, 0) / (RATE_WINDOW_MS / 1000)
+    return Math.min(this.opts.maxPending, Math.max(2 * this.opts.maxBatch, Math.round(perSecond * this.opts.maxLagMs / 1000)))
+  }
 
   enqueue (item: T): Promise<void> {
     if (this.closed) return Promise.reject(new BufferUnavailable('Shutting down, retry later'))
@@ -70,7 +89,7 @@ export class IngestBuffer<T> {
    */
   async waitForRoom (maxWaitMs: number): Promise<boolean> {
     const deadline = Date.now() + maxWaitMs
-    while (this.pending >= this.opts.maxPending) {
+    while (this.pending >= this.pushLimit) {
       if (this.closed || Date.now() >= deadline || Date.now() < this.downUntil) return false
       await new Promise<void>(resolve => {
         const t = setTimeout(resolve, 10)
@@ -81,7 +100,7 @@ export class IngestBuffer<T> {
   }
 
   push (item: T): boolean {
-    if (this.pending >= this.opts.maxPending) { this.stats.refused++; return false }
+    if (this.pending >= this.pushLimit) { this.stats.refused++; return false }
     this.queue.push({ item, attempts: 0 })
     this.schedule()
     return true
@@ -111,6 +130,7 @@ export class IngestBuffer<T> {
     try {
       await this.opts.flush(batch.map(w => w.item))
       this.stats.committed += batch.length
+      this.recentCommits.push([Date.now(), batch.length])
       this.backoffMs = 0
       this.downUntil = 0
       for (const w of batch) w.resolve?.()

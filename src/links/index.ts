@@ -64,6 +64,8 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
     flushMs: config.ingest.flushMs,
     maxBatch: config.ingest.maxBatch,
     maxPending: config.ingest.maxPending,
+    // Issue 5: every click in the database within 1 s, also under overload (redirects wait instead).
+    maxLagMs: 900,
     onError: (err, size) => { app.log.warn({ err, size }, 'links.click_flush_failed') }
   })
   app.jobs.add({ name: 'links.click-buffer', start: () => {}, stop: async () => { await buffer.close() } })
