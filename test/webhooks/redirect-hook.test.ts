@@ -58,7 +58,8 @@ t.test('slow, failing or unusable hooks are ignored within the budget', async t 
     const cookies = await hook.call(ctx)
     const elapsed = performance.now() - started
     t.same(cookies, [], name)
-    t.ok(elapsed < 50 + 40, `${name}: answered within the budget (${elapsed.toFixed(1)} ms)`)
+    // Slack for a loaded CI machine's event loop; still well under the 300 ms the slow hooks take.
+    t.ok(elapsed < 50 + 150, `${name}: answered within the budget (${elapsed.toFixed(1)} ms)`)
   }
 })
 
@@ -67,5 +68,5 @@ t.test('an unreachable hook costs at most the budget', async t => {
   t.teardown(async () => { await hook.close() })
   const started = performance.now()
   t.same(await hook.call(ctx), [])
-  t.ok(performance.now() - started < 90)
+  t.ok(performance.now() - started < 50 + 150, 'not the seconds of a TCP connect timeout')
 })
