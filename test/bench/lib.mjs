@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-export async function startCluster () {
+export async function startCluster (settings = {}) {
   const { startEmbeddedDatabase } = await import(join(ROOT, 'dist/src/db/embedded.js'))
   const dir = mkdtempSync(join(tmpdir(), 'ga-bench-'))
   chmodSync(dir, 0o755)
-  const cluster = await startEmbeddedDatabase({ dataDir: dir })
+  const cluster = await startEmbeddedDatabase({ dataDir: dir, settings })
   return { ...cluster, dir, stop: async () => { await cluster.stop(); rmSync(dir, { recursive: true, force: true }) } }
 }
 
