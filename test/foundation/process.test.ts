@@ -25,8 +25,9 @@ function run (script: string, args: string[], env: Record<string, string>): Prom
   })
 }
 
-function startServer (env: Record<string, string>): { child: ChildProcess, output: () => string, ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT })
+/** `group`: the server leads a process group of its own, like `npm start` in a terminal. */
+function startServer (env: Record<string, string>, group = false): { child: ChildProcess, output: () => string, ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT, detached: group })
   let out = ''
   child.stdout?.on('data', d => { out += d })
   child.stderr?.on('data', d => { out += d })
@@ -148,4 +149,39 @@ t.test('SIGTERM: in-flight requests finish, the process exits 0 within 10 s; a r
   await again.ready
   t.notMatch(again.output(), /gak_[0-9A-Za-z]{32}/, 'no second first key')
   again.child.kill('SIGTERM')
+})
+
+t.test('Ctrl-C on the embedded database (SIGINT to the whole process group): every answered click is stored', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'ga-ctrl-c-'))
+  chmodSync(dir, 0o755)
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const port = await freePort()
+  // No DATABASE_URL: the server starts its own PostgreSQL. A long flush interval keeps the clicks
+  // in the buffer when the signal arrives.
+  const env = { GA_SECRET: TEST_SECRET, PORT: String(port), HOST: '127.0.0.1', GA_DATA_DIR: dir, GA_LINK_DOMAINS: 'go.example.com', GA_INGEST_FLUSH_MS: '1000' }
+  const server = startServer(env, true)
+  t.teardown(() => { try { process.kill(-(server.child.pid as number), 'SIGKILL') } catch { /* gone */ } })
+  await server.ready
+  const key = /(gak_[0-9A-Za-z]{32})/.exec(server.output())?.[1] as string
+  const base = `http://127.0.0.1:${port}`
+  const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
+  const link = await (await fetch(`${base}/ga/api/links`, { method: 'POST', headers: auth, body: JSON.stringify({ url: 'https://example.com/', key: 'ctrlc' }) })).json() as { id: string }
+  let answered = 0
+  for (let i = 0; i < 40; i++) {
+    const res = await fetch(`${base}/ctrlc`, { headers: { host: 'go.example.com', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0 Safari/537.36' }, redirect: 'manual' })
+    if (res.status === 302) answered++
+  }
+  t.equal(answered, 40)
+  process.kill(-(server.child.pid as number), 'SIGINT') // what the terminal does on Ctrl-C
+  const code = await new Promise<number | null>(resolve => { if (server.child.exitCode !== null) resolve(server.child.exitCode); else server.child.on('exit', c => { resolve(c) }) })
+  t.equal(code, 0, 'the service drained and exited cleanly')
+  t.notMatch(server.output(), /click_flush_failed|clicks_dropped/, 'no click flush failed on the way out')
+
+  const again = startServer(env, true)
+  t.teardown(() => { try { process.kill(-(again.child.pid as number), 'SIGKILL') } catch { /* gone */ } })
+  await again.ready
+  const stats = await (await fetch(`${base}/ga/api/links/${link.id}/stats`, { headers: auth })).json() as { total_clicks: number }
+  t.equal(stats.total_clicks, 40, 'all 40 answered clicks were written before PostgreSQL stopped')
+  process.kill(-(again.child.pid as number), 'SIGTERM')
+  await new Promise(resolve => { if (again.child.exitCode !== null) resolve(null); else again.child.on('exit', resolve) })
 })
