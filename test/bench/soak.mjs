@@ -17,6 +17,8 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 const SCHEMA = 'good_analytics'
 
 const cluster = await startCluster()
+// Ctrl-C reaches the service and the baseline too; exiting runs the embedded database's stop-on-exit.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { process.exit(130) })
 const service = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'soak-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir, GA_LINK_DOMAINS: LINK_DOMAIN })
 const agent = new Agent({ connections: 128, keepAliveTimeout: 10_000 })
 const auth = { authorization: `Bearer ${service.key}`, 'content-type': 'application/json' }
