@@ -278,5 +278,6 @@ function committedRows (items: PendingEvent[]): RecordedEvent[] {
 /** The buffer's flush: one transaction, retried on deadlock or serialization failure; live notices once committed. */
 export async function flushBatch (sql: postgres.Sql, items: PendingEvent[], deps: FlushDeps): Promise<void> {
   await inRetriedTransaction(sql, async tx => { await flushInTransaction(tx, items, deps) })
-  await deps.hooks?.announceLive(committedRows(items))
+  // Not awaited: the writers' 200s need not wait for it (announceLive never rejects).
+  void deps.hooks?.announceLive(committedRows(items))
 }

@@ -76,7 +76,8 @@ export function createClickFlush (deps: ClickStoreDeps): (items: ClickInput[]) =
       }
       await addLinkCounters(tx, deltas)
     })
-    await deps.hooks?.()?.announceLive(stored)
+    // Not awaited: the next batch need not wait for it (announceLive never rejects).
+    void deps.hooks?.()?.announceLive(stored)
   }
 }
 
