@@ -58,7 +58,7 @@ t.test('enqueue after close is refused', async t => {
   await t.rejects(b.enqueue(1), { code: 'INGEST_UNAVAILABLE' })
 })
 
-t.test('waitForRoom: resolves once a flush makes room; false at once while the database fails', async t => {
+t.test('pushWhenRoom: queues once a flush makes room; false at once while the database fails', async t => {
   let release: () => void = () => {}
   const gate = new Promise<void>(resolve => { release = resolve })
   const b = buffer(async () => { await gate }, { maxPending: 2, maxBatch: 10, concurrency: 1 })
@@ -66,17 +66,29 @@ t.test('waitForRoom: resolves once a flush makes room; false at once while the d
   t.ok(b.push(2))
   t.equal(b.push(3), false, 'full')
   setTimeout(release, 30)
-  t.equal(await b.waitForRoom(2000), true)
-  t.ok(b.push(3))
+  t.equal(await b.pushWhenRoom(3, 2000), true)
   await b.idle()
 
   const down = buffer(async () => { throw new Error('down') }, { maxPending: 1, maxBatch: 1, concurrency: 1 })
   t.ok(down.push(1))
   await new Promise(resolve => setTimeout(resolve, 20))
   const started = Date.now()
-  t.equal(await down.waitForRoom(2000), false)
+  t.equal(await down.pushWhenRoom(2, 2000), false)
   t.ok(Date.now() - started < 500, 'no stalling during an outage')
   await down.close(50)
+})
+
+t.test('pushWhenRoom: writers woken together by one freed batch never overshoot it, so none is dropped', async t => {
+  let flushes = 0
+  const committed: number[] = []
+  // Each flush takes 20 ms; 30 writers wait on a queue that holds 10.
+  const b = buffer(async items => { flushes++; await new Promise(resolve => setTimeout(resolve, 20)); committed.push(...items) }, { maxBatch: 5, maxPending: 10, concurrency: 1 })
+  for (let i = 0; i < 10; i++) t.ok(b.push(i))
+  const results = await Promise.all(Array.from({ length: 30 }, async (_, i) => await b.pushWhenRoom(100 + i, 3000)))
+  t.equal(results.filter(ok => !ok).length, 0, 'every waiting writer got its item queued')
+  await b.idle()
+  t.equal(committed.length, 40, 'and every item was committed')
+  t.ok(flushes >= 8)
 })
 
 t.test('maxLagMs: push() holds about that much of the measured commit rate, never less than two batches', async t => {

@@ -59,18 +59,25 @@ export class IngestBuffer<T> {
   readonly stats: IngestStats = { pending: 0, inFlight: 0, committed: 0, failedBatches: 0, refused: 0 }
   /** Commits of the last RATE_WINDOW_MS: [time, items]. */
   private recentCommits: Array<[number, number]> = []
+  /** How many items push() may hold (see maxLagMs): set at each commit, read by every push. */
+  private limit: number
 
-  constructor (private readonly opts: IngestBufferOptions<T>) {}
+  constructor (private readonly opts: IngestBufferOptions<T>) {
+    this.limit = opts.maxLagMs === undefined ? opts.maxPending : Math.min(opts.maxPending, 2 * opts.maxBatch)
+  }
 
   get pending (): number { return this.queue.length + this.inFlightItems }
 
-  /** How many items push() may hold right now (see maxLagMs). */
-  get pushLimit (): number {
-    if (this.opts.maxLagMs === undefined) return this.opts.maxPending
-    const since = Date.now() - RATE_WINDOW_MS
-    while (this.recentCommits.length > 0 && this.recentCommits[0][0] < since) this.recentCommits.shift()
+  get pushLimit (): number { return this.limit }
+
+  /** The commit rate over the last RATE_WINDOW_MS, as maxLagMs worth of items. */
+  private noteCommit (items: number): void {
+    if (this.opts.maxLagMs === undefined) return
+    const now = Date.now()
+    this.recentCommits.push([now, items])
+    while (this.recentCommits[0][0] < now - RATE_WINDOW_MS) this.recentCommits.shift()
     const perSecond = this.recentCommits.reduce((sum, [, n]) => sum + n, 0) / (RATE_WINDOW_MS / 1000)
-    return Math.min(this.opts.maxPending, Math.max(2 * this.opts.maxBatch, Math.round(perSecond * this.opts.maxLagMs / 1000)))
+    this.limit = Math.min(this.opts.maxPending, Math.max(2 * this.opts.maxBatch, Math.round(perSecond * this.opts.maxLagMs / 1000)))
   }
 
   enqueue (item: T): Promise<void> {
@@ -84,13 +91,15 @@ export class IngestBuffer<T> {
   }
 
   /**
-   * Backpressure for push(): resolves true once the queue has room again, false after maxWaitMs or
-   * at once while the database is failing (then waiting would only stall the caller).
+   * push() with backpressure: waits until the queue has room and queues the item in the same
+   * step, so writers woken together cannot all see the same free slot and overshoot it (the ones
+   * that lost would have been dropped). False after maxWaitMs, or at once while the database is
+   * failing (then waiting would only stall the caller).
    */
-  async waitForRoom (maxWaitMs: number): Promise<boolean> {
+  async pushWhenRoom (item: T, maxWaitMs: number): Promise<boolean> {
     const deadline = Date.now() + maxWaitMs
-    while (this.pending >= this.pushLimit) {
-      if (this.closed || Date.now() >= deadline || Date.now() < this.downUntil) return false
+    while (!this.tryPush(item)) {
+      if (this.closed || Date.now() >= deadline || Date.now() < this.downUntil) { this.stats.refused++; return false }
       await new Promise<void>(resolve => {
         const t = setTimeout(resolve, 10)
         this.roomWaiters.push(() => { clearTimeout(t); resolve() })
@@ -100,7 +109,13 @@ export class IngestBuffer<T> {
   }
 
   push (item: T): boolean {
-    if (this.pending >= this.pushLimit) { this.stats.refused++; return false }
+    if (this.tryPush(item)) return true
+    this.stats.refused++
+    return false
+  }
+
+  private tryPush (item: T): boolean {
+    if (this.pending >= this.limit) return false
     this.queue.push({ item, attempts: 0 })
     this.schedule()
     return true
@@ -130,7 +145,7 @@ export class IngestBuffer<T> {
     try {
       await this.opts.flush(batch.map(w => w.item))
       this.stats.committed += batch.length
-      this.recentCommits.push([Date.now(), batch.length])
+      this.noteCommit(batch.length)
       this.backoffMs = 0
       this.downUntil = 0
       for (const w of batch) w.resolve?.()

@@ -113,7 +113,7 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
     record: click => {
       if (buffer.push(click)) return undefined
       return (async () => {
-        if (await buffer.waitForRoom(2000) && buffer.push(click)) return
+        if (await buffer.pushWhenRoom(click, 2000)) return
         dropped.count++
         if (dropped.count % 1000 === 1) app.log.error({ dropped: dropped.count }, 'links.clicks_dropped')
       })()
