@@ -34,7 +34,7 @@ function toRow (sql: Tx, v: VisitorRecord): Row {
 }
 
 export async function insertVisitor (sql: Tx, v: VisitorRecord): Promise<void> {
-  await sql`insert into visitors ${sql(toRow(sql, v), ...VISITOR_COLUMNS)}`
+  await insertVisitors(sql, [v])
 }
 
 /** Writes every column (the fix for upstream's diff-based save that lost merged fields). */
