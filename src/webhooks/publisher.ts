@@ -124,7 +124,7 @@ export function createPublisher (sql: Sql, onLiveError: (err: unknown) => void =
   return {
     publishMany,
     publish: async (tx, workspaceId, type, data, opts = {}) => { await publishMany(tx, [{ workspaceId, type, data, ...opts }]) },
-    recordedInTransaction: async (tx, events) => { await writeOutbox(tx, announcementsFor(events)) },
+    recordedInTransaction: async (tx, events) => { await publishMany(tx, announcementsFor(events)) },
     announceLive: async events => {
       try { await notifyLive(sql, liveNoticesFor(events)) } catch (err) { onLiveError(err) }
     },
