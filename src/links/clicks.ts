@@ -48,24 +48,22 @@ export function clickItem (c: ClickInput, deps: ClickDeps): SpineItem {
   // the visitor's query, as on the destination URL (DESIGN §6).
   const source = classifySource({ queryParams: { ...c.query, ...queryParamsFromUrl(c.url) }, referrer: c.referrer, ownDomains: deps.ownDomains })
   const geo = deps.geo?.lookup(c.ip) ?? null
+  const row = blankRow({ id: uuidv7At(c.at.getTime()), workspace_id: c.workspaceId, ga_id: c.gaId, event_type: 'link_click', occurred_at: c.at })
+  Object.assign(row, sourceColumns(source, c.referrer), deviceColumns(c.device))
+  row.bot = c.bot
+  row.bot_name = c.bot ? c.botName : null
+  // Where the click happened (the short link), not where it went: the destination's query holds
+  // the ga_id and UTMs the redirect appended.
+  row.host = c.host
+  row.path = `/${c.key}`
+  row.link_id = c.linkId
+  row.click_id = c.clickId
+  row.partner_id = c.partnerId ?? null
+  row.qr = c.qr
+  row.country = geo?.country ?? null
+  row.unique_click = false
   return {
-    row: {
-      ...blankRow({ id: uuidv7At(c.at.getTime()), workspace_id: c.workspaceId, ga_id: c.gaId, event_type: 'link_click', occurred_at: c.at }),
-      ...sourceColumns(source, c.referrer),
-      ...deviceColumns(c.device),
-      bot: c.bot,
-      bot_name: c.bot ? c.botName : null,
-      // Where the click happened (the short link), not where it went: the destination's query
-      // holds the ga_id and UTMs the redirect appended.
-      host: c.host,
-      path: `/${c.key}`,
-      link_id: c.linkId,
-      click_id: c.clickId,
-      partner_id: c.partnerId ?? null,
-      qr: c.qr,
-      country: geo?.country ?? null,
-      unique_click: false
-    },
+    row,
     facts: {
       via: 'redirect',
       ip: c.ip,
