@@ -18,12 +18,11 @@ import { requestHost } from '../request.js'
 
 export interface QrDeps {
   cache: LinkCache
-  trustProxy: boolean
 }
 
 const MAX_CACHE_BYTES = 64 * 1024 * 1024
 
-const qrRoutes: FastifyPluginAsyncTypebox<QrDeps> = async (app, { cache, trustProxy }) => {
+const qrRoutes: FastifyPluginAsyncTypebox<QrDeps> = async (app, { cache }) => {
   const rendered = new LRUCache<string, RenderedQr>({
     maxSize: MAX_CACHE_BYTES,
     sizeCalculation: qr => Math.max(1, typeof qr.body === 'string' ? Buffer.byteLength(qr.body) : qr.body.length)
@@ -52,7 +51,7 @@ const qrRoutes: FastifyPluginAsyncTypebox<QrDeps> = async (app, { cache, trustPr
   }, async (req, reply) => {
     const { key } = req.params
     if (isReservedKey(key)) { reply.callNotFound(); return reply }
-    const hostPort = requestHost(req, trustProxy)
+    const hostPort = requestHost(req)
     if (hostPort === null) return plain(reply, 400, 'Invalid Host header')
     const params = parseQrParams(req.query as Record<string, unknown>)
     if (!params.ok) return plain(reply, 400, params.message)
