@@ -68,6 +68,12 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: deps.config.timeouts.requestMs,
     keepAliveTimeout: deps.config.timeouts.keepAliveMs,
     connectionTimeout: deps.config.timeouts.idleMs,
+    // Headers must arrive within headersTimeout (slowloris); Node checks the request and header
+    // deadlines every connectionsCheckingInterval (30 s by default, far coarser than the deadlines).
+    http: {
+      headersTimeout: Math.min(deps.config.timeouts.headersMs, deps.config.timeouts.requestMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(deps.config.timeouts.headersMs / 4)))
+    },
     requestIdHeader: false,
     genReqId: req => {
       const given = req.headers['x-request-id']
@@ -77,7 +83,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle'
   })
-  app.server.headersTimeout = Math.min(deps.config.timeouts.headersMs, deps.config.timeouts.requestMs)
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   installErrorHandling(app)
 
