@@ -149,13 +149,13 @@ t.test('GA_DOMAIN_VERIFICATION=required: links only on verified domains', async 
 
 t.test('existing data migrates: the oldest live link decides the owner; the owner keeps its domain settings', async t => {
   const url = await createTestDatabase(t, { migrated: false })
-  // Migrate up to 3e68a40's last migration, write data as it could exist there, then migrate on.
+  // Migrate up to the migration before the domains table, write data as it could exist there, then migrate on.
   const dir = mkdtempSync(join(tmpdir(), 'ga-mig-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   cpSync(migrationsFolder(), dir, { recursive: true })
   const journalPath = join(dir, 'meta', '_journal.json')
   const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> }
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex(e => e.tag === '0009_links_hot_counters') + 1)
+  journal.entries = journal.entries.slice(0, journal.entries.findIndex(e => /^\d+_domains$/.test(e.tag)))
   writeFileSync(journalPath, JSON.stringify(journal))
   const sql = postgres(url, { max: 1, onnotice: () => {}, connection: { search_path: `${SCHEMA},public` } })
   t.teardown(async () => { await sql.end() })

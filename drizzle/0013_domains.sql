@@ -11,5 +11,6 @@ CREATE TABLE "domains" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "links" ADD COLUMN "referrer_policy" text;--> statement-breakpoint
 CREATE UNIQUE INDEX "domains_host_idx" ON "domains" USING btree ("host");--> statement-breakpoint
 CREATE INDEX "domains_workspace_created_idx" ON "domains" USING btree ("workspace_id","created_at");
