@@ -11,8 +11,8 @@ import { build } from '../helper.js'
 import { startReceiver } from '../webhooks/receiver.js'
 
 const sleep = async (ms: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, ms))
-const LEASE_MS = 300
-const SLOW_MS = 1500
+const LEASE_MS = 1000
+const SLOW_MS = 4000
 
 t.test('connector dispatch: a send slower than the lease is not sent again by another instance', async t => {
   const one = await setup(t, ['meta'])
@@ -22,7 +22,7 @@ t.test('connector dispatch: a send slower than the lease is not sent again by an
   one.fakes.meta?.delay(SLOW_MS)
 
   const first = runDeliveryTick(one.app, { leaseMs: LEASE_MS })
-  await sleep(LEASE_MS * 2) // the original lease has long run out; the send is still in flight
+  await sleep(LEASE_MS * 2.5) // the original lease has long run out; the send is still in flight
   const second = await runDeliveryTick(two.app, { leaseMs: LEASE_MS })
   t.equal(second.claimed, 0, 'the other instance finds the dispatch still leased')
   t.match(await first, { claimed: 1, delivered: 1 })
@@ -41,7 +41,7 @@ t.test('webhook delivery: a send slower than the lease is not sent again by anot
   const opts = { sql: built.database.sql, serviceSecret: built.config.secret, agent, log: built.app.log, timeoutMs: 5000, leaseMs: LEASE_MS }
 
   const first = deliverDueWebhooks(opts)
-  await sleep(LEASE_MS * 2)
+  await sleep(LEASE_MS * 2.5)
   t.equal(await deliverDueWebhooks(opts), 0, 'the other worker finds the delivery still leased')
   t.equal(await first, 1)
   t.equal(rx.received.length, 1, 'the receiver got it once')
