@@ -46,7 +46,7 @@ async function webhooksPlugin (app: FastifyInstance): Promise<void> {
 
   const bus = new LiveBus({ sql, log: app.log })
   app.decorate('liveBus', bus)
-  const tuning: StreamTuning = { heartbeatMs: 15_000, maxBacklogBytes: 256 * 1024 }
+  const tuning: StreamTuning = { heartbeatMs: 15_000, maxBacklogBytes: 256 * 1024, maxPerWorkspace: config.streams.maxPerWorkspace, authRecheckMs: config.streams.authRecheckMs }
   app.decorate('streamTuning', tuning)
   const openStreams = new Set<() => void>()
   // Every process listens (not only those running workers): any of them may hold a stream.
