@@ -21,6 +21,7 @@ import recorder from './events/recorder.js'
 import eventRoutes from './events/routes.js'
 import conversionRoutes from './conversions/routes.js'
 import tracking from './tracking/index.js'
+import trust from './trust/index.js'
 import connectors from './connectors/plugin.js'
 import webhooks from './webhooks/index.js'
 
@@ -89,4 +90,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes, webhooks, identity, identityRoutes, recorder, eventRoutes, conversionRoutes, links, tracking, connectors]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, webhooks, identity, identityRoutes, recorder, eventRoutes, conversionRoutes, links, trust, tracking, connectors]

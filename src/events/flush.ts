@@ -42,6 +42,11 @@ const BROWSER_IDS = ['_fbp', '_fbc'] as const
 
 const keyId = (ws: string, k: EventKey): string => `${ws}\u0000${k.kind}\u0000${k.key}`
 
+/** The amount the event adds to ltv and link revenue: none for a client-trust sale the workspace did not opt into. */
+function revenueOf (item: PendingEvent): number | null {
+  return item.prepared.countsRevenue ? item.prepared.row.amount_cents : null
+}
+
 // Resolved visitors take the event's roll-up inside the resolution, so each is written once.
 function withRollup (item: PendingEvent): ResolveInput {
   const r = item.prepared.row
@@ -49,7 +54,8 @@ function withRollup (item: PendingEvent): ResolveInput {
   for (const k of BROWSER_IDS) if (item.prepared.connectorSignals[k] !== undefined) browserIds[k] = item.prepared.connectorSignals[k]
   return {
     ...(item.target as { resolve: ResolveInput }).resolve,
-    rollup: eventRollup({ event_type: r.event_type, occurred_at: r.occurred_at, amount_cents: r.amount_cents }),
+    // A client-trust sale adds no ltv unless the workspace opted in (issue 14 item 2).
+    rollup: eventRollup({ event_type: r.event_type, occurred_at: r.occurred_at, amount_cents: revenueOf(item) }),
     browser_ids: browserIds
   }
 }
@@ -153,7 +159,7 @@ async function rollUp (tx: Tx, live: PendingEvent[], visitorOf: Map<PendingEvent
     const acc = byVisitor.get(id) ?? { ws: r.workspace_id, events: 0, pageviews: 0, ltv: 0, convertedAt: null, target: null, lastSeen: r.occurred_at, browserIds: {} }
     if (r.event_type !== 'engagement') acc.events++
     if (r.event_type === 'pageview') acc.pageviews++
-    if (r.event_type === 'sale') { acc.ltv += r.amount_cents ?? 0; acc.target = 'customer' }
+    if (r.event_type === 'sale') { acc.ltv += revenueOf(item) ?? 0; acc.target = 'customer' }
     if (r.event_type === 'lead' && acc.target === null) acc.target = 'lead'
     if (isConversion(r.event_type) && (acc.convertedAt === null || r.occurred_at < acc.convertedAt)) acc.convertedAt = r.occurred_at
     if (r.occurred_at > acc.lastSeen) acc.lastSeen = r.occurred_at
@@ -203,7 +209,7 @@ async function countOnLink (tx: Tx, item: PendingEvent, visitorId: string, log: 
       if (r.event_type === 'lead') {
         await sp`update links set total_leads = total_leads + 1 where workspace_id = ${r.workspace_id} and id = ${last.link_id}`
       } else {
-        await sp`update links set total_sales = total_sales + 1, total_revenue_cents = total_revenue_cents + ${r.amount_cents ?? 0}
+        await sp`update links set total_sales = total_sales + 1, total_revenue_cents = total_revenue_cents + ${revenueOf(item) ?? 0}
           where workspace_id = ${r.workspace_id} and id = ${last.link_id}`
       }
     })
@@ -226,6 +232,7 @@ async function planConversions (tx: Tx, live: PendingEvent[], visitorOf: Map<Pen
     const planned = planDispatches({
       connectorsEnabled: deps.connectorsEnabled,
       eventType: r.event_type,
+      trust: r.trust,
       eventId: r.id,
       occurredAt: r.occurred_at,
       settings: await settingsOf(tx, r.workspace_id, cache),

@@ -12,7 +12,7 @@ import { uuidv7 } from '../db/uuid.js'
 import {
   checkEventFacts, checkIdempotencyKey, cleanConnectorSignals, isIngestEventType, MAX_EVENT_NAME_LENGTH, type Scalar
 } from './validation.js'
-import type { RecordContext, RecordInput } from './types.js'
+import type { EventTrust, RecordContext, RecordInput } from './types.js'
 import type { StoredEventColumns } from './row.js'
 
 export interface EventRow extends StoredEventColumns {
@@ -26,6 +26,8 @@ export interface EventRow extends StoredEventColumns {
   properties: Record<string, Scalar>
   client_event_id: string | null
   idempotency_key: string | null
+  /** 'client' (beacon) or 'server' (secret key): issue 14 item 2. */
+  trust: EventTrust
   inserted_at: Date
 }
 export const EVENT_ROW_COLUMNS = [
@@ -33,7 +35,7 @@ export const EVENT_ROW_COLUMNS = [
   'referral_click_id', 'url', 'host', 'path', 'referrer', 'source_platform', 'source_medium', 'source_campaign', 'channel',
   'source', 'fingerprint', 'ip_address', 'user_agent', 'device_type', 'browser', 'browser_version', 'os', 'os_version',
   'device_brand', 'device_model', 'bot', 'bot_name', 'country', 'geo', 'amount_cents', 'currency', 'properties',
-  'connector_source_context', 'client_event_id', 'idempotency_key', 'occurred_at', 'inserted_at'
+  'connector_source_context', 'client_event_id', 'idempotency_key', 'trust', 'occurred_at', 'inserted_at'
 ] as const
 
 export interface EventKey { kind: 'idempotency' | 'client_event', key: string, hash: string }
@@ -45,6 +47,8 @@ export interface PreparedEvent {
   /** The classifier's verdict, for the visitor's attribution (absent when nothing to classify). */
   source: Source | null
   device: Record<string, unknown> | null
+  /** The sale's amount counts in ltv and link revenue: always for server trust, for client trust only when opted in. */
+  countsRevenue: boolean
 }
 
 export interface PrepareDeps { ownDomains: readonly string[], ipMode: IpMode, geo: () => GeoLookup | null, now: Date }
@@ -87,6 +91,7 @@ export function prepareEvent (workspaceId: string, input: RecordInput, ctx: Reco
   const device = ctx.userAgent !== null && ctx.userAgent !== '' ? parseUserAgent(ctx.userAgent) : null
   const geo = ctx.ip !== null ? deps.geo()?.lookup(ctx.ip) ?? null : null
   const partner = ctx.allowPartnerFields === true
+  const trust: EventTrust = ctx.trust ?? (ctx.via === 'beacon' ? 'client' : 'server')
 
   const row: EventRow = {
     id: uuidv7(deps.now.getTime()),
@@ -126,6 +131,7 @@ export function prepareEvent (workspaceId: string, input: RecordInput, ctx: Reco
     properties: facts.properties,
     client_event_id: clientEventId,
     idempotency_key: idempotencyKey,
+    trust,
     occurred_at: facts.occurred_at,
     inserted_at: deps.now
   }
@@ -137,6 +143,7 @@ export function prepareEvent (workspaceId: string, input: RecordInput, ctx: Reco
     key,
     connectorSignals: cleanConnectorSignals(input.connector_signals),
     source,
-    device: device === null || (ctx.userAgent ?? '') === '' ? null : deviceMap(ctx.userAgent ?? '')
+    device: device === null || (ctx.userAgent ?? '') === '' ? null : deviceMap(ctx.userAgent ?? ''),
+    countsRevenue: trust === 'server' || ctx.clientRevenue === true
   }
 }

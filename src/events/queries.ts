@@ -6,7 +6,7 @@ type Tx = postgres.TransactionSql | postgres.Sql
 export const EVENT_REPLY_COLUMNS = [
   'id', 'visitor_id', 'session_id', 'event_type', 'event_name', 'url', 'host', 'path', 'referrer',
   'source_platform', 'source_medium', 'source_campaign', 'channel', 'source', 'link_id', 'click_id',
-  'amount_cents', 'currency', 'properties', 'device_type', 'browser', 'os', 'bot', 'country',
+  'amount_cents', 'currency', 'properties', 'device_type', 'browser', 'os', 'bot', 'country', 'trust',
   'occurred_at', 'inserted_at'
 ] as const
 

@@ -9,9 +9,20 @@ export interface RecordContext {
   /** Host of the page the beacon came from; a referrer on it is a self-referral. Defaults to the url's host. */
   pageHost?: string | null
   via: 'api' | 'beacon'
+  /**
+   * Who vouches for the event (issue 14 item 2): 'client' for browser beacons, 'server' for
+   * secret-key callers. Defaults from `via`. Client-trust conversions reach ad platforms only for
+   * connectors that accept them, and revenue only when `clientRevenue` is set.
+   */
+  trust?: EventTrust
+  /** A client-trust sale counts in ltv and link revenue (the workspace opted in). */
+  clientRevenue?: boolean
   /** Explicit partner attribution is honoured only for secret keys (reference §9.2 step 4). */
   allowPartnerFields?: boolean
 }
+
+export const EVENT_TRUST = ['client', 'server'] as const
+export type EventTrust = typeof EVENT_TRUST[number]
 
 /** Signals a beacon resolves its visitor with (may create one). Source, geo and device come from enrichment. */
 export type BeaconSignals = Omit<ResolveInput, 'occurred_at' | 'source' | 'geo' | 'device'>

@@ -11,7 +11,7 @@ import { deriveKey } from '../config.js'
 import { uuidv7 } from '../db/uuid.js'
 import { IdempotencyKeyReused } from '../events/errors.js'
 import { IngestBuffer } from '../events/ingest-buffer.js'
-import type { RecordInput } from '../events/types.js'
+import type { RecordContext, RecordInput } from '../events/types.js'
 import { VisitorNotFound } from '../identity/errors.js'
 import { findCandidates } from '../identity/queries.js'
 import { cleanSignals } from '../identity/signals.js'
@@ -97,8 +97,9 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
   })
   app.jobs.add({ name: 'tracking.click-buffer', start: () => {}, stop: async () => { await clicks.close() } })
 
-  function context (ctx: BeaconContext): { ip: string | null, userAgent: string | null, pageHost: string | null, via: 'beacon' } {
-    return { ip: ctx.ip, userAgent: ctx.userAgent, pageHost: ctx.pageHost, via: 'beacon' }
+  // Beacons are client-trust events (issue 14 item 2); the route decided whether their revenue counts.
+  function context (ctx: BeaconContext): RecordContext {
+    return { ip: ctx.ip, userAgent: ctx.userAgent, pageHost: ctx.pageHost, via: 'beacon', trust: 'client', clientRevenue: ctx.clientRevenue }
   }
 
   return {
@@ -134,7 +135,7 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
       }
       try {
         // No UA, IP or referrer: an engagement row carries no source or device (reference §4.7).
-        await deduped(app.recorder.record(ws, input, { ip: null, userAgent: null, pageHost: ctx.pageHost, via: 'beacon' }))
+        await deduped(app.recorder.record(ws, input, { ip: null, userAgent: null, pageHost: ctx.pageHost, via: 'beacon', trust: 'client' }))
       } catch (err) {
         if (err instanceof VisitorNotFound) return // merged away meanwhile: dropped, as upstream drops
         throw err

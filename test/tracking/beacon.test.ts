@@ -224,13 +224,17 @@ t.test('beacons', async t => {
   })
 
   t.test('lead and sale keep the amount; bad money is a 422', async t => {
+    // Client-side sales need a key that allows them and an allowed Origin (issue 14 item 2; test/security).
+    const { key: salesPk } = await createApiKey(database.db, config.secret, { workspaceId: ws, name: 'checkout', type: 'publishable', allowedOrigins: [PAGE], allowClientSales: true })
+    const fromPage = { headers: { origin: PAGE } }
     const id = uuid()
-    const r = await post(app, pageview({ event_type: 'sale', event_id: id, amount_cents: 4999, currency: 'eur', properties: { plan: 'pro' } }))
+    const r = await post(app, pageview({ pk: salesPk, event_type: 'sale', event_id: id, amount_cents: 4999, currency: 'eur', properties: { plan: 'pro' } }), fromPage)
     t.equal(r.status, 200)
-    const [ev] = await sql`select amount_cents, currency, properties from events where client_event_id = ${id}`
+    const [ev] = await sql`select amount_cents, currency, properties, trust from events where client_event_id = ${id}`
     t.equal(ev.amount_cents, 4999)
     t.equal(ev.currency, 'EUR')
-    const bad = await post(app, pageview({ event_type: 'sale', amount_cents: -5 }))
+    t.equal(ev.trust, 'client')
+    const bad = await post(app, pageview({ pk: salesPk, event_type: 'sale', amount_cents: -5 }), fromPage)
     t.equal(bad.status, 422)
   })
 
