@@ -7,6 +7,7 @@ import { constantTimeEqual, credentialFromHeaders } from './keys.js'
 import { normalizeOrigin } from './origins.js'
 import { ApiKeyReply, CreateApiKeyBody, CreateWorkspaceBody, CreatedApiKeyReply, IdParams, UpdateApiKeyBody, WorkspaceReply } from './schemas.js'
 import * as svc from './service.js'
+import { IdentitySecretReply } from '../trust/schemas.js'
 
 function originsOf (raws: readonly string[]): string[] {
   return raws.map(raw => {
@@ -64,6 +65,18 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ adminToken: string }> = async (ap
     })
     if (row === null) throw new NotFound(`API key '${req.params.id}' not found`)
     return svc.apiKeyView(row)
+  })
+
+  // GET|POST /ga/admin/workspaces/:id/identity-secret – read, create or rotate the identity secret (trust feature)
+  app.get('/workspaces/:id/identity-secret', { schema: { tags, security, params: IdParams, response: { 200: IdentitySecretReply, ...errorResponses } } }, async req => {
+    if (await svc.findWorkspace(db, req.params.id) === null) throw new NotFound(`Workspace '${req.params.id}' not found`)
+    const found = await app.trust.readIdentitySecret(req.params.id)
+    if (found === null) throw new NotFound('No usable identity secret: create one with POST .../identity-secret')
+    return found
+  })
+  app.post('/workspaces/:id/identity-secret', { schema: { tags, security, params: IdParams, response: { 201: IdentitySecretReply, ...errorResponses } } }, async (req, reply) => {
+    if (await svc.findWorkspace(db, req.params.id) === null) throw new NotFound(`Workspace '${req.params.id}' not found`)
+    return await reply.code(201).send(await app.trust.rotateIdentitySecret(req.params.id))
   })
 
   // DELETE /ga/admin/api-keys/:id – revoke

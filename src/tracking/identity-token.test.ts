@@ -2,7 +2,7 @@
 // constant time against the current and previous secret; anything else keeps the claims as hints.
 import { createHmac } from 'node:crypto'
 import t from 'tap'
-import { checkIdentityClaims, identityToken, verifyIdentityToken, type IdentityClaims } from './identity-token.js'
+import { checkIdentityClaims, identityToken, verifyIdentityToken, type CheckedClaims, type IdentityClaims } from './identity-token.js'
 
 const SECRET = 'gais_current-secret'
 const OLD = 'gais_previous-secret'
@@ -35,8 +35,8 @@ t.test('verification table', async t => {
 
 t.test('claims table: verified claims reach identity, the rest become hints', async t => {
   const claims = (o: Partial<IdentityClaims>): IdentityClaims => ({ person_external_id: null, person_email: null, identity_token: null, ...o })
-  const none = { person_external_id: null, person_email: null }
-  const cases: Array<[string, IdentityClaims, string[], string, typeof none, Record<string, string>]> = [
+  const none: CheckedClaims['verified'] = { person_external_id: null, person_email: null }
+  const cases: Array<[string, IdentityClaims, string[], string, CheckedClaims['verified'], Record<string, string>]> = [
     ['no claims', claims({}), [SECRET], 'none', none, {}],
     ['valid token: both claims verified', claims({ person_external_id: 'user-42', person_email: 'a@b.c', identity_token: good }), [SECRET],
       'verified', { person_external_id: 'user-42', person_email: 'a@b.c' }, {}],
