@@ -1,5 +1,6 @@
 // The recorder's contract: what the REST API and the beacons hand it, and what comes back.
 import type { ResolveInput } from '../identity/port.js'
+import type { EventTrust } from './columns.js'
 
 export interface RecordContext {
   /** The visitor's IP (beacons). The REST route passes null: its caller is a backend, not the visitor. */
@@ -17,12 +18,11 @@ export interface RecordContext {
   trust?: EventTrust
   /** A client-trust sale counts in ltv and link revenue (the workspace opted in). */
   clientRevenue?: boolean
+  /** Beacons: the browser id came from a valid signed cookie. */
+  gaIdFromCookie?: boolean
   /** Explicit partner attribution is honoured only for secret keys (reference §9.2 step 4). */
   allowPartnerFields?: boolean
 }
-
-export const EVENT_TRUST = ['client', 'server'] as const
-export type EventTrust = typeof EVENT_TRUST[number]
 
 /** Signals a beacon resolves its visitor with (may create one). Source, geo and device come from enrichment. */
 export type BeaconSignals = Omit<ResolveInput, 'occurred_at' | 'source' | 'geo' | 'device'>
