@@ -4,31 +4,16 @@
 // "client" and reaches neither the (fake, local) ad platforms nor ltv/link revenue unless the
 // workspace opts in per connector / for revenue, and that server-side conversions are unchanged.
 import t from 'tap'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { LightMyRequestResponse } from 'fastify'
 import { createApiKey } from '../../src/auth/service.js'
 import { runDeliveryTick, runReconciliation } from '../../src/connectors/plugin.js'
 import { call, enable, setup, WS } from '../connectors/util.js'
+import { beacon, beaconEvent, cookieJar, type Json } from './util.js'
 
 const PAGE = 'https://shop.example.com'
 const LINK_HOST = 'go.example.com'
 const ADMIN = 'admin-token-0123456789abcdef0123456789'
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
 const SIGNALS = { gclid: 'Cj0KCQiA_client-gclid', _fbp: 'fb.1.1767000000000.1234567890' }
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-
-interface Beacon { status: number, json: Json, res: LightMyRequestResponse }
-
-async function beacon (app: FastifyInstance, body: Json, headers: Record<string, string> = {}, path = '/ga/t/event'): Promise<Beacon> {
-  const res = await app.inject({ method: 'POST', url: path, headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': UA, ...headers }, payload: JSON.stringify(body) })
-  let json: Json = {}
-  try { json = JSON.parse(res.body) } catch { json = {} }
-  return { status: res.statusCode, json, res }
-}
-
-function cookieJar (res: LightMyRequestResponse): string {
-  const list = res.headers['set-cookie']
-  return (Array.isArray(list) ? list : list === undefined ? [] : [list]).map(c => c.split(';')[0]).join('; ')
-}
 
 t.test('client-side conversions', async t => {
   const { app, database, config, fakes, c } = await setup(t, ['meta', 'google'], { env: { GA_ADMIN_TOKEN: ADMIN, GA_LINK_DOMAINS: LINK_HOST } })
@@ -55,8 +40,9 @@ t.test('client-side conversions', async t => {
   const click = await beacon(app, { key: 'sec-promo', url: `${PAGE}/promo?via=sec-promo`, pk }, { ...fromPage, host: LINK_HOST }, '/ga/t/click')
   t.equal(click.status, 200, JSON.stringify(click.json))
   const jar = cookieJar(click.res)
-  const visitorOf = async (clientEventId: string): Promise<string> => (await sql`select visitor_id from events where client_event_id = ${clientEventId}`)[0].visitor_id
+  const visitorOf = async (clientEventId: string): Promise<string> => (await beaconEvent(sql, clientEventId))?.visitor_id
   const linkRow = async (): Promise<Json> => (await sql`select total_leads::int, total_sales::int, total_revenue_cents::int from links where id = ${link.body.id}`)[0]
+  let lastSale = ''
   const conversion = (type: 'lead' | 'sale', extra: Json = {}): Json => ({
     event_type: type, event_id: crypto.randomUUID(), url: `${PAGE}/thanks`, ...SIGNALS,
     ...(type === 'sale' ? { amount_cents: 99_900, currency: 'EUR' } : {}), ...extra
@@ -109,7 +95,8 @@ t.test('client-side conversions', async t => {
     const sale = conversion('sale', { pk: salesPk })
     t.equal((await beacon(app, lead, { ...fromPage, cookie: jar })).status, 200)
     t.equal((await beacon(app, sale, { ...fromPage, cookie: jar })).status, 200)
-    const rows = await sql`select event_type, trust, amount_cents from events where client_event_id in (${lead.event_id}, ${sale.event_id}) order by event_type`
+    lastSale = sale.event_id
+    const rows = [await beaconEvent(sql, lead.event_id), await beaconEvent(sql, sale.event_id)] as Json[]
     t.same(rows.map(r => [r.event_type, r.trust]), [['lead', 'client'], ['sale', 'client']])
     t.equal(Number(rows[1].amount_cents), 99_900, 'the amount is kept on the event')
     t.equal((await sql`select count(*)::int as n from connector_dispatches`)[0].n, 0, 'no dispatch planned')
@@ -126,7 +113,7 @@ t.test('client-side conversions', async t => {
   })
 
   await t.test('server-side conversions are unchanged: trust server, dispatched, in revenue', async t => {
-    const visitorId = (await sql`select visitor_id from events where event_type = 'link_click' limit 1`)[0].visitor_id
+    const visitorId = await visitorOf(lastSale)
     const r = await call(c, 'POST', '/ga/api/conversions/sale', { visitor_id: visitorId, amount_cents: 5000, currency: 'EUR', connector_signals: SIGNALS })
     t.equal(r.status, 201, JSON.stringify(r.body))
     t.same(r.body.dispatches.map((d: Json) => d.connector).sort(), ['google', 'meta'])
@@ -149,7 +136,7 @@ t.test('client-side conversions', async t => {
     const googleBefore = fakes.google?.requests.length ?? 0
     const sale = conversion('sale', { pk: salesPk })
     t.equal((await beacon(app, sale, { ...fromPage, cookie: jar })).status, 200)
-    const [ev] = await sql`select id from events where client_event_id = ${sale.event_id}`
+    const ev = await beaconEvent(sql, sale.event_id) as Json
     t.same((await sql`select connector from connector_dispatches where event_id = ${ev.id}`).map(r => r.connector), ['meta'])
     await deliverAll()
     t.same((await sql`select connector from connector_dispatches where event_id = ${ev.id}`).map(r => r.connector), ['meta'], 'the reconciler adds no google dispatch')
