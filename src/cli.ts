@@ -3,6 +3,7 @@
 //   migrate · workspaces create <name> | list · keys create <workspace-id> [--name n] [--type secret|publishable] [--origins a,b]
 //   [--allow-client-sales true] | list <workspace-id> | update <key-id> --allow-client-sales true|false | revoke <key-id> ·
 //   identity-secret show|rotate <workspace-id> · trust <workspace-id> [--count-client-revenue true|false] · partitions
+//   · sessions rebuild --from ISO --to ISO [--workspace id]
 // Every command accepts --json for machine-readable output.
 import { parseArgs } from 'node:util'
 import { ConfigError } from './config.js'
@@ -13,6 +14,7 @@ import * as svc from './auth/service.js'
 import { normalizeOrigin } from './auth/origins.js'
 import { ValidationFailed } from './errors.js'
 import { createTrustService, type TrustService } from './trust/service.js'
+import { rebuildSessions } from './sessions/rebuild.js'
 
 class UsageError extends Error {}
 
@@ -29,11 +31,22 @@ const USAGE = `usage: good-analytics <command> [--json]
   identity-secret rotate <workspace-id> create or replace it (the previous one verifies 24 h more)
   trust <workspace-id> [--count-client-revenue true|false]
                                         show (or change) whether browser sales count in revenue
-  partitions                            create upcoming event partitions, apply retention`
+  partitions                            create upcoming event partitions, apply retention
+  sessions rebuild --from ISO --to ISO [--workspace ID]
+                                        rebuild the sessions of a time range from the events`
 
 type Out = (human: string, json: unknown) => void
 
-interface Flags { name?: string, type?: string, origins?: string, 'allow-client-sales'?: string, 'count-client-revenue'?: string }
+interface Flags {
+  name?: string, type?: string, origins?: string, from?: string, to?: string, workspace?: string,
+  'allow-client-sales'?: string, 'count-client-revenue'?: string
+}
+
+function isoArg (name: string, value: string | undefined): Date {
+  const at = value === undefined ? new Date(Number.NaN) : new Date(value)
+  if (!Number.isFinite(at.getTime())) throw new UsageError(`--${name} needs an ISO-8601 date-time, e.g. 2026-12-01T00:00:00Z`)
+  return at
+}
 
 function boolFlag (name: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return value
@@ -74,6 +87,15 @@ async function run (rt: Runtime, args: string[], values: Flags, out: Out): Promi
   if (cmd === 'partitions') {
     const r = await runPartitionKeeper(rt.database.sql, { schema: rt.config.schema, retentionMonths: rt.config.retentionMonths })
     out(r.months.map(m => `${m.partition_name}: ${m.status}`).concat(r.dropped.map(d => `${d}: dropped`)).join('\n') || 'skipped (another process holds the lock)', r)
+    return
+  }
+  if (cmd === 'sessions' && sub === 'rebuild') {
+    const from = isoArg('from', values.from)
+    const to = isoArg('to', values.to)
+    if (from >= to) throw new UsageError('--from must be before --to')
+    if (values.workspace !== undefined && !isUuid(values.workspace)) throw new UsageError('--workspace needs a workspace id (UUID)')
+    const r = await rebuildSessions(rt.database.sql, rt.config.schema, { from, to, workspaceId: values.workspace })
+    out(`rebuilt ${r.sessions} session(s) of ${r.browsers} browser(s) from ${r.events} event(s)`, r)
     return
   }
   if (cmd === 'workspaces' && sub === 'create') {
@@ -136,6 +158,9 @@ async function main (): Promise<void> {
       name: { type: 'string' },
       type: { type: 'string' },
       origins: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      workspace: { type: 'string' },
       'allow-client-sales': { type: 'string' },
       'count-client-revenue': { type: 'string' },
       help: { type: 'boolean', short: 'h' }

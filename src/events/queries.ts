@@ -97,3 +97,23 @@ export async function lastClickedLink (sql: Tx, workspaceId: string, gaIds: read
     order by occurred_at desc limit 1`
   return row?.link_id ?? null
 }
+
+/** These browsers' human events in [from, to), in time order: what a sessions rebuild reads. */
+export async function sessionEventsOf (sql: Tx, workspaceId: string, gaIds: readonly string[], from: Date, to: Date): Promise<EventRow[]> {
+  return await sql<EventRow[]>`
+    select * from events where workspace_id = ${workspaceId} and ga_id = any(${[...gaIds]}::uuid[])
+      and occurred_at >= ${from} and occurred_at < ${to} and not bot
+    order by ga_id, occurred_at, id`
+}
+
+/**
+ * A sessions rebuild's stamps: the one change an event row ever takes (its session id; the
+ * sessioniser owns that column's meaning, the events module its SQL).
+ */
+export async function restampSessions (sql: Tx, workspaceId: string, stamps: ReadonlyArray<{ id: string, occurred_at: Date, session_id: string | null }>): Promise<void> {
+  if (stamps.length === 0) return
+  await sql`
+    update events e set session_id = s.session_id
+    from unnest(${stamps.map(s => s.id)}::uuid[], ${stamps.map(s => s.occurred_at.toISOString())}::text[]::timestamptz[], ${stamps.map(s => s.session_id)}::uuid[]) as s(id, occurred_at, session_id)
+    where e.workspace_id = ${workspaceId} and e.id = s.id and e.occurred_at = s.occurred_at and e.session_id is distinct from s.session_id`
+}

@@ -5,29 +5,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { uuidv7 } from '../db/uuid.js'
-import type { EventRow } from '../events/columns.js'
 import type { SpineItem, Tx } from '../events/spine.js'
 import { liveSessions, lockBrowsers, saveSessions } from './queries.js'
-import { sessionize, type SessionEvent, type SessionState } from './sessionize.js'
-
-export function sessionEvent (row: EventRow, engagedSeconds: number): SessionEvent {
-  return {
-    event_type: row.event_type,
-    occurred_at: row.occurred_at,
-    host: row.host,
-    path: row.path,
-    acquisition: { platform: row.source_platform, medium: row.source_medium, campaign: row.source_campaign, click_id: row.click_id },
-    channel: row.channel,
-    referrer_host: row.referrer_host,
-    link_id: row.link_id,
-    partner_id: row.partner_id,
-    device_type: row.device_type,
-    browser: row.browser,
-    os: row.os,
-    country: row.country,
-    engaged_seconds: engagedSeconds
-  }
-}
+import { sessionEvent, sessionize, type SessionState } from './sessionize.js'
 
 const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> => {
   const out = new Map<string, T[]>()

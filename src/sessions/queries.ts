@@ -71,3 +71,21 @@ export async function deleteBrowserSessions (sql: Tx, workspaceId: string, gaIds
   if (browsers.length === 0) return
   await sql`delete from sessions where workspace_id = ${workspaceId} and ga_id = any(${browsers}::uuid[])`
 }
+
+/**
+ * Deletes these browsers' sessions that overlap [from, to) and answers the span their events
+ * cover, so a rebuild re-reads whole sessions.
+ */
+export async function deleteOverlappingSessions (tx: Tx, workspaceId: string, gaIds: readonly string[], from: Date, to: Date): Promise<{ from: Date, to: Date }> {
+  const [span] = await tx<Array<{ first: Date | null, last: Date | null }>>`
+    with gone as (
+      delete from sessions where workspace_id = ${workspaceId} and ga_id = any(${[...gaIds]}::uuid[])
+        and last_event_at >= ${from} and started_at < ${to}
+      returning started_at, last_event_at
+    )
+    select min(started_at) as first, max(last_event_at) as last from gone`
+  return {
+    from: span.first !== null && span.first < from ? span.first : from,
+    to: span.last !== null && span.last >= to ? new Date(span.last.getTime() + 1) : to
+  }
+}

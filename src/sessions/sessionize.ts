@@ -2,6 +2,7 @@
 // events in time order in; the session each event belongs to and the sessions' new states out.
 // A session lives while events are ≤ 30 minutes apart and splits when the acquisition changes;
 // direct and self-referral visits are no acquisition (they continue whatever is live).
+import type { EventRow } from '../events/columns.js'
 
 export const SESSION_TIMEOUT_MS = 30 * 60_000
 const MAX_HOP_SECONDS = 1800
@@ -203,4 +204,24 @@ export function sessionize (workspaceId: string, gaId: string, live: SessionStat
     sessionIds.push(current.id)
   }
   return { sessionIds, sessions: [...touched.values()] }
+}
+
+/** An events row as the sessioniser sees it. */
+export function sessionEvent (row: EventRow, engagedSeconds: number): SessionEvent {
+  return {
+    event_type: row.event_type,
+    occurred_at: row.occurred_at,
+    host: row.host,
+    path: row.path,
+    acquisition: { platform: row.source_platform, medium: row.source_medium, campaign: row.source_campaign, click_id: row.click_id },
+    channel: row.channel,
+    referrer_host: row.referrer_host,
+    link_id: row.link_id,
+    partner_id: row.partner_id,
+    device_type: row.device_type,
+    browser: row.browser,
+    os: row.os,
+    country: row.country,
+    engaged_seconds: engagedSeconds
+  }
 }
