@@ -50,7 +50,7 @@ export interface EventRow {
   properties: Record<string, unknown> | null
   /** Conversions only: the request facts the conversion APIs need (url, ip, user agent, browser ids). */
   context: Record<string, unknown> | null
-  /** Who vouches for the event (issue 14 item 2, migration 0013): 'client' = a browser beacon, 'server' = a secret key or the service itself. */
+  /** Who vouches for the event (issue 14 item 2, migration 0014): 'client' = a browser beacon, 'server' = a secret key or the service itself. */
   trust: EventTrust
 }
 
