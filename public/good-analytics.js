@@ -19,7 +19,8 @@
  * localStorage), clientAnonymousId true, fingerprint (precomputed, sent as-is), connectorSignals
  * (object merged into every payload).
  * API: init, track(type, props), trackLead, trackSale ({amount_cents, currency, ...}), identify
- * ({person_external_id, person_email, person_name, ...}), setIdentity(gaId), getIdentity,
+ * ({person_external_id, person_email, person_name, identity_token, ...}: the person fields count
+ * only with the identity_token your backend signs), setIdentity(gaId), getIdentity,
  * getSignals, forget. Beacon body: event_type, event_id (UUIDv4), url, referrer, title, screen,
  * language, ga_id, anonymous_id, pk, fingerprint, _fbp, _fbc, click ids, the top-level keys above,
  * properties; engagement adds engaged_ms and scroll_depth; POST {endpoint}/click adds key.
@@ -43,7 +44,7 @@
   // Ad-platform click ids read from the landing URL and forwarded for conversion APIs.
   const CLICK_IDS = 'gclid gbraid wbraid fbclid li_fat_id ttclid msclkid dclid epik irclickid sccid twclid'.split(' ')
   // Keys a caller passes that the collector reads at the top level; every other key goes under `properties`.
-  const TOP_LEVEL = 'event_name amount_cents currency person_external_id person_email person_name'.split(' ')
+  const TOP_LEVEL = 'event_name amount_cents currency person_external_id person_email person_name identity_token'.split(' ')
   // Event types a page may send; any other name becomes a `custom` event with that event_name.
   const PAGE_TYPES = 'pageview custom lead sale identify share'.split(' ')
   const ID_KEY = '_ga_good_id'

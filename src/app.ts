@@ -24,6 +24,7 @@ import sessions from './sessions/index.js'
 import eventRoutes from './events/routes.js'
 import conversionRoutes from './conversions/routes.js'
 import tracking from './tracking/index.js'
+import trust from './trust/index.js'
 import connectors from './connectors/plugin.js'
 import webhooks from './webhooks/index.js'
 import domains, { type ResolveTxt } from './domains/index.js'
@@ -126,4 +127,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 // decorates something another uses (listed in its fastify-plugin dependencies).
 // The spine (recorder) comes first: the features after it register their consumers on it, and
 // identity must precede sessions (an event about a named visitor learns its browser there).
-const FEATURES: FastifyPluginAsync[] = [meRoutes, recorder, webhooks, identity, identityRoutes, sessions, eventRoutes, conversionRoutes, links, tracking, connectors]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, recorder, webhooks, identity, identityRoutes, sessions, eventRoutes, conversionRoutes, links, trust, tracking, connectors]

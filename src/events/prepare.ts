@@ -65,6 +65,7 @@ export function prepareEvent (workspaceId: string, gaId: string, input: RecordIn
   const connectorSignals = cleanConnectorSignals(input.connector_signals)
   const eventType = input.event_type as EventType
   const isConversion = CONVERSIONS.has(eventType)
+  const trust = ctx.trust ?? (ctx.via === 'beacon' ? 'client' : 'server')
 
   const row: EventRow = blankRow({ id: uuidv7At(facts.occurred_at.getTime()), workspace_id: workspaceId, ga_id: gaId, event_type: eventType, occurred_at: facts.occurred_at })
   Object.assign(row, urlColumns(url), sourceColumns(source, referrer), deviceColumns(device))
@@ -78,6 +79,7 @@ export function prepareEvent (workspaceId: string, gaId: string, input: RecordIn
   row.properties = Object.keys(facts.properties).length === 0 ? null : facts.properties
   // Conversions keep what the conversion APIs match on; browsing events keep none of it.
   row.context = isConversion ? conversionContext(url, referrer, { ...ctx, ip: anonymizeIp(ctx.ip, deps.ipMode) }, connectorSignals) : null
+  row.trust = trust
   const key: EventKey | null = idempotencyKey !== null
     ? { kind: 'idempotency', key: idempotencyKey, hash: bodyHash(input) }
     : clientEventId !== null ? { kind: 'client_event', key: clientEventId, hash: bodyHash(input) } : null
@@ -95,7 +97,8 @@ export function prepareEvent (workspaceId: string, gaId: string, input: RecordIn
       device: device === null ? null : { ...device },
       geo: geo === null ? null : { ...geo },
       connectorSignals,
-      gaIdFromCookie: ctx.gaIdFromCookie === true
+      gaIdFromCookie: ctx.gaIdFromCookie === true,
+      clientRevenue: ctx.clientRevenue === true
     }
   }
 }

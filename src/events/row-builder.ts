@@ -123,6 +123,7 @@ export function blankRow (base: Pick<EventRow, 'id' | 'workspace_id' | 'ga_id' |
     country: null,
     currency: null,
     properties: null,
-    context: null
+    context: null,
+    trust: 'server'
   }
 }

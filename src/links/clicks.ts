@@ -9,7 +9,7 @@ import { classifySource, queryParamsFromUrl, type Device, type GeoLookup } from 
 import { uuidv7At } from '../db/uuid.js'
 import { blankRow, deviceColumns, sourceColumns } from '../events/row-builder.js'
 import { lastClickedLink } from '../events/queries.js'
-import type { SpineItem, Tx } from '../events/spine.js'
+import { revenueOf, type SpineItem, type Tx } from '../events/spine.js'
 import { browsersOf } from '../identity/queries.js'
 import { addLinkCounters, claimUniqueWindows, uniquePairKey, type CounterDeltas, type UniqueCandidate } from './queries.js'
 
@@ -137,7 +137,8 @@ export async function countOnLinks (tx: Tx, items: readonly SpineItem[]): Promis
     const linkId = await lastClickedLink(tx, ws, browsers)
     if (linkId === null) continue
     if (item.row.event_type === 'lead') add(linkId, d => { d.leads = (d.leads ?? 0) + 1 })
-    else add(linkId, d => { d.sales = (d.sales ?? 0) + 1; d.revenueCents = (d.revenueCents ?? 0) + (item.row.amount_cents ?? 0) })
+    // A client-trust sale adds no revenue unless the workspace opted in (issue 14 item 2).
+    else add(linkId, d => { d.sales = (d.sales ?? 0) + 1; d.revenueCents = (d.revenueCents ?? 0) + (revenueOf(item) ?? 0) })
   }
   await addLinkCounters(tx as postgres.TransactionSql, deltas)
 }
