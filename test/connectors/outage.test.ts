@@ -45,7 +45,10 @@ t.test('database down during delivery: nothing marked delivered that was not', a
   t.ok(d, 'planned')
 
   stopOnNext = true
-  const tick = await runDeliveryTick(app, { leaseMs: 1500 })
+  // A lease longer than a database restart takes on a busy machine (the next check needs it held).
+  const leaseMs = 8000
+  const leased = Date.now()
+  const tick = await runDeliveryTick(app, { leaseMs })
   t.match(tick, { claimed: 1, delivered: 0, unrecorded: 1 }, 'the 2xx could not be recorded')
   await t.rejects(runDeliveryTick(app), 'claiming needs the database')
 
@@ -56,7 +59,7 @@ t.test('database down during delivery: nothing marked delivered that was not', a
   }
   t.match(row, { status: 'delivering', delivered_at: null }, 'not marked delivered')
   t.equal((await runDeliveryTick(app)).claimed, 0, 'lease still held')
-  await new Promise((resolve) => setTimeout(resolve, 1600))
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, leased + leaseMs + 100 - Date.now())))
   t.match(await runDeliveryTick(app), { claimed: 1, delivered: 1 })
   t.match(await dispatchRow(app, d.id), { status: 'delivered', attempts: 2 })
   t.equal(ids.length, 2)
