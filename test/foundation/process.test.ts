@@ -10,6 +10,9 @@ import t from 'tap'
 import { createTestDatabase, TEST_SECRET } from '../helper.js'
 import { freePort, startEmbeddedDatabase } from '../../src/db/embedded.js'
 
+// Real servers started from source: on a busy machine this file needs more than tap's 120 s.
+t.setTimeout(360_000)
+
 const ROOT = new URL('../..', import.meta.url).pathname
 
 interface Run { code: number | null, stdout: string, stderr: string }

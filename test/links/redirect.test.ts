@@ -70,7 +70,7 @@ t.test('redirect', async t => {
     t.equal(event.path, '/promo')
     t.equal(event.ga_id, clickId, 'a new browser is keyed by the click id it was given')
     t.equal(event.referrer, 'https://www.facebook.com/some/post')
-    t.equal(event.referrer_host, 'www.facebook.com')
+    t.equal(event.referrer_host, 'facebook.com', 'the classifier\'s referrer domain')
     t.equal(event.source_platform, 'twitter', 'classified with the link\'s UTMs (DESIGN §6)')
     t.equal(event.browser, 'Chrome')
     t.equal(event.properties, null, 'no jsonb on a click')

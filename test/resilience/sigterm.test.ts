@@ -7,6 +7,9 @@ import postgres from 'postgres'
 import { createTestDatabase } from '../helper.js'
 import { beacon, click, clickIdOf, clientPool, createLink, LINK_DOMAIN, newId, sleep, startServer, Tally, waitUntil } from './harness.js'
 
+// Real servers started from source: on a busy machine this file needs more than tap's 120 s.
+t.setTimeout(360_000)
+
 t.test('SIGTERM during a mixed load flushes every acknowledged beacon and click', async t => {
   const databaseUrl = await createTestDatabase(t)
   // A long flush interval, so clicks are certainly buffered when the signal arrives.

@@ -8,6 +8,9 @@ import postgres from 'postgres'
 import { createTestDatabase } from '../helper.js'
 import { beacon, click, createLink, LINK_DOMAIN, newId, startServer, Tally, waitUntil } from './harness.js'
 
+// Real servers started from source: on a busy machine this file needs more than tap's 120 s.
+t.setTimeout(360_000)
+
 const VISITORS = 20
 const CLICKS_EACH = 10
 const GA_IDS = 5
@@ -64,11 +67,12 @@ t.test('two server processes on one database', async t => {
     from good_analytics.events where link_id = ${link.id} and event_type = 'link_click'`
   t.same(flags, { uniq: VISITORS, n: VISITORS * CLICKS_EACH }, 'the unique_click flags agree with the counters')
 
-  const visitors = await sql`select ga_id, count(*)::int as n from good_analytics.visitors where ga_id = any(${gaIds}) group by ga_id`
-  t.same(Object.fromEntries(visitors.map(r => [r.ga_id, r.n])), Object.fromEntries(gaIds.map(g => [g, 1])), 'one visitor per ga_id')
-  const [spread] = await sql`select count(distinct visitor_id)::int as n, count(*)::int as events from good_analytics.events
-    where event_type = 'pageview' and visitor_id in (select id from good_analytics.visitors where ga_id = any(${gaIds}))`
-  t.same(spread, { n: GA_IDS, events: GA_IDS * BEACONS_EACH }, 'every beacon landed on its ga_id\'s visitor')
+  // Issue 13: a pageview makes no visitor; each browser's beacons are its events, in one session
+  // although the two processes received them alternately.
+  const browsers = await sql`select ga_id::text as ga_id, count(*)::int as n, count(distinct session_id)::int as sessions
+    from good_analytics.events where event_type = 'pageview' and ga_id::text = any(${gaIds}) group by ga_id`
+  t.same(Object.fromEntries(browsers.map(r => [r.ga_id, [r.n, r.sessions]])), Object.fromEntries(gaIds.map(g => [g, [BEACONS_EACH, 1]])), 'every beacon landed on its browser, one session each')
+  t.equal((await sql`select count(*)::int as n from good_analytics.visitors`)[0].n, 0, 'no visitor for pageviews and clicks')
 
   await waitUntil(async () => /partitions\.ok/.test(p1.output() + p2.output()), 20_000, 'the partition job to run')
   const parts = await sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
