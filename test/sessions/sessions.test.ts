@@ -7,6 +7,7 @@ import postgres from 'postgres'
 import { createTestDatabase, listen, SCHEMA } from '../helper.js'
 import { call } from '../links/http.js'
 import { rebuildSessions } from '../../src/sessions/rebuild.js'
+import { uuidv7At } from '../../src/db/uuid.js'
 
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 const WS = '00000000-0000-0000-0000-000000000000'
@@ -63,8 +64,10 @@ t.test('DATABASE_READ_URL serves the reads', async t => {
   // The "replica" is another database: what a read returns shows which one answered.
   const r = postgres(replica, { max: 1, onnotice: () => {}, connection: { search_path: `${SCHEMA},public` } })
   t.teardown(async () => { await r.end() })
+  const at = new Date()
+  // Event ids are UUIDv7s of the event time (the list reads a time window as an id range).
   await r`insert into events (id, workspace_id, ga_id, event_type, host, path, occurred_at)
-    values ('0190a000-0000-7000-8000-0000000eeee1', ${WS}, '0190a000-0000-7000-8000-0000000eeee2', 'pageview', 'replica.example', '/only-there', now())`
+    values (${uuidv7At(at.getTime())}, ${WS}, '0190a000-0000-7000-8000-0000000eeee2', 'pageview', 'replica.example', '/only-there', ${at})`
   const a = await listen(t, { databaseUrl: primary, env: { DATABASE_READ_URL: replica } })
   const list = await call(a.baseUrl, 'GET', '/ga/api/events', { headers: a.auth })
   t.equal(list.status, 200)
