@@ -19,11 +19,16 @@ let seq = 0
 export function uuidv7 (now = Date.now()): string {
   // A monotonic 12-bit counter in rand_a keeps ids made in the same millisecond ordered.
   if (now <= lastMs) { seq = (seq + 1) & 0xfff; if (seq === 0) lastMs += 1; now = lastMs } else { lastMs = now; seq = 0 }
+  return format(now, seq)
+}
+
+/** The RFC 9562 layout: 48-bit time, version 7 with a 12-bit counter, variant, random rest. */
+function format (ms: number, counter: number): string {
   const b = Buffer.allocUnsafe(16)
   takeRandom(b)
-  b.writeUIntBE(now, 0, 6)
-  b[6] = 0x70 | (seq >> 8)
-  b[7] = seq & 0xff
+  b.writeUIntBE(ms, 0, 6)
+  b[6] = 0x70 | (counter >> 8)
+  b[7] = counter & 0xff
   b[8] = (b[8] & 0x3f) | 0x80
   const h = b.toString('hex')
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
@@ -42,14 +47,7 @@ export function uuidv7At (ms: number): string {
   // Ids of one millisecond keep their making order (a 12-bit counter in rand_a), as uuidv7() does.
   atSeq = at === lastAtMs ? (atSeq + 1) & 0xfff : 0
   lastAtMs = at
-  const b = Buffer.allocUnsafe(16)
-  takeRandom(b)
-  b.writeUIntBE(at, 0, 6)
-  b[6] = 0x70 | (atSeq >> 8)
-  b[7] = atSeq & 0xff
-  b[8] = (b[8] & 0x3f) | 0x80
-  const h = b.toString('hex')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+  return format(at, atSeq)
 }
 
 /** The smallest UUID of millisecond `ms` (inclusive bound of an id range). */

@@ -3,6 +3,7 @@
 // (inside the link write's transaction) and which pages a host has. Every process drops its cached
 // answers when any process writes a domain (NOTIFY), and tells its listeners (the link cache).
 import fp from 'fastify-plugin'
+import { listenForever } from '../db/listen.js'
 import type { FastifyInstance } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import { normalizeHost } from '../links/host.js'
@@ -34,7 +35,6 @@ declare module 'fastify' {
   interface FastifyInstance { domains: DomainsApi }
 }
 
-const LISTEN_RETRY_MS = 5_000
 
 async function domainsPlugin (app: FastifyInstance, opts: { resolveTxt?: ResolveTxt }): Promise<void> {
   const { config, database } = app
@@ -70,25 +70,8 @@ async function domainsPlugin (app: FastifyInstance, opts: { resolveTxt?: Resolve
     onChange: listener => { listeners.push(listener) }
   } satisfies DomainsApi)
 
-  let closed = false
-  let retry: NodeJS.Timeout | null = null
-  let subscription: { unlisten: () => Promise<void> } | null = null
-  const start = async (): Promise<void> => {
-    try {
-      // A (re)connect may have missed notifications: start from nothing.
-      subscription = await database.sql.listen(DOMAINS_CHANNEL, changed, changed)
-      if (closed) await subscription.unlisten()
-    } catch (err) {
-      app.log.warn({ err }, 'domains.listen_failed')
-      if (!closed) { retry = setTimeout(() => { void start() }, LISTEN_RETRY_MS); retry.unref() }
-    }
-  }
-  await start()
-  app.addHook('onClose', async () => {
-    closed = true
-    if (retry !== null) clearTimeout(retry)
-    await subscription?.unlisten().catch(() => {})
-  })
+  // A (re)connect may have missed notifications: start from nothing.
+  await listenForever(app, DOMAINS_CHANNEL, changed, changed)
 
   await app.register(domainRoutes, { service })
 }

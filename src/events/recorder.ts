@@ -27,7 +27,6 @@ export interface SpineApi {
   /** Resolves when everything received so far is committed (tests, benches, shutdown). */
   idle: () => Promise<void>
   readonly stats: IngestStats
-  readonly consumers: string[]
 }
 
 declare module 'fastify' {
@@ -139,8 +138,7 @@ async function eventsPlugin (app: FastifyInstance): Promise<void> {
     push: item => buffer.push(item),
     pushWhenRoom: async (item, maxWaitMs) => await buffer.pushWhenRoom(item, maxWaitMs),
     idle: async () => { await buffer.idle() },
-    get stats () { return { ...buffer.stats } },
-    get consumers () { return spine.names }
+    get stats () { return { ...buffer.stats } }
   } satisfies SpineApi)
 }
 

@@ -30,22 +30,9 @@ export function isDirect (source: Pick<Source, 'rule' | 'self_referral'> | null)
   return source === null || source.rule === 'direct' || source.self_referral
 }
 
-export function sourceColumns (source: Source | null, referrer: string | null): SourceColumns {
-  if (source === null || isDirect(source)) {
-    return {
-      referrer: null,
-      referrer_host: null,
-      channel: source === null ? null : source.channel,
-      source_platform: null,
-      source_medium: null,
-      source_campaign: null,
-      source_content: null,
-      source_term: null,
-      source_rule: null,
-      click_id_type: null,
-      click_id_value: null
-    }
-  }
+/** The source columns to assign onto a blank row: direct and self-referral visits set only their channel. */
+export function sourceColumns (source: Source | null, referrer: string | null): Partial<SourceColumns> {
+  if (source === null || isDirect(source)) return { channel: source === null ? null : source.channel }
   return {
     referrer: isBareOrigin(referrer) ? null : crop(referrer, MAX_REFERRER),
     referrer_host: crop(source.referer_domain ?? hostOf(referrer), MAX_TEXT),

@@ -82,8 +82,6 @@ export class Spine {
   of (phase: ConsumerPhase): SpineConsumer[] {
     return this.consumers.filter(c => c.phase === phase)
   }
-
-  get names (): string[] { return this.consumers.map(c => `${c.phase}:${c.name}`) }
 }
 
 /**

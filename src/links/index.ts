@@ -3,15 +3,15 @@
 // plugin (the API routes carry requireApiKey, the public ones the form parser).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import type postgres from 'postgres'
 import { openGeoReader, type GeoLookup } from '../classify/index.js'
 import { deriveKey } from '../config.js'
 import type { IngestStats } from '../events/ingest-buffer.js'
 import type { Tx } from '../events/spine.js'
 import { decodeInvalidation, LinkCache } from './cache.js'
+import { listenForever } from '../db/listen.js'
 import { clickItem, countOnLinks, decideUniques, type ClickInput } from './clicks.js'
 import { loadRedirectLink } from './lookup.js'
-import { addLinkCounters, LINKS_CHANNEL, pruneUniqueWindows } from './queries.js'
+import { LINKS_CHANNEL, pruneUniqueWindows } from './queries.js'
 import crudRoutes from './routes/crud.js'
 import qrRoutes from './routes/qr.js'
 import redirectRoutes from './routes/redirect.js'
@@ -21,8 +21,6 @@ import { linkJson } from './link-json.js'
 import { callRedirectHook } from '../webhooks/index.js'
 
 export interface LinksApi {
-  /** Adds conversions to a link's counters inside the caller's transaction (lead/sale attribution). */
-  linkCountersAdd: (tx: postgres.TransactionSql | postgres.Sql, linkId: string, add: { leads?: number, sales?: number, revenueCents?: number }) => Promise<void>
   /** Resolves when every click received so far is committed (tests, benches). */
   flushClicks: () => Promise<void>
   /** A click as a spine item (the /ga/t/click door builds its clicks the same way). */
@@ -36,7 +34,6 @@ declare module 'fastify' {
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000
-const LISTEN_RETRY_MS = 5_000
 
 async function linksPlugin (app: FastifyInstance): Promise<void> {
   const { config, database } = app
@@ -80,9 +77,6 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
   await listenForInvalidations(app, cache)
 
   app.decorate('links', {
-    linkCountersAdd: async (tx, linkId, add) => {
-      await addLinkCounters(tx, new Map([[linkId, { leads: add.leads, sales: add.sales, revenueCents: add.revenueCents }]]))
-    },
     flushClicks: async () => { await app.spine.idle() },
     clickItem: click => clickItem(click, clickDeps),
     get clickStats () { return { ...app.spine.stats, dropped: dropped.count } },
@@ -121,31 +115,13 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
   })
 }
 
-// Every process drops stale entries when any process writes a link. On (re)connect the whole cache
-// is cleared, since notifications sent while disconnected are lost; if LISTEN cannot start, retry.
+// Every process drops stale entries when any process writes a link; on (re)connect the whole cache.
 async function listenForInvalidations (app: FastifyInstance, cache: LinkCache): Promise<void> {
-  let closed = false
-  let retry: NodeJS.Timeout | null = null
-  let subscription: { unlisten: () => Promise<void> } | null = null
-  const start = async (): Promise<void> => {
-    try {
-      subscription = await app.database.sql.listen(LINKS_CHANNEL, payload => {
-        const keys = decodeInvalidation(payload)
-        if (keys === null) cache.clear()
-        else cache.invalidateKeys(keys)
-      }, () => { cache.clear() })
-      if (closed) await subscription.unlisten()
-    } catch (err) {
-      app.log.warn({ err }, 'links.listen_failed')
-      if (!closed) { retry = setTimeout(() => { void start() }, LISTEN_RETRY_MS); retry.unref() }
-    }
-  }
-  await start()
-  app.addHook('onClose', async () => {
-    closed = true
-    if (retry !== null) clearTimeout(retry)
-    await subscription?.unlisten().catch(() => {})
-  })
+  await listenForever(app, LINKS_CHANNEL, payload => {
+    const keys = decodeInvalidation(payload)
+    if (keys === null) cache.clear()
+    else cache.invalidateKeys(keys)
+  }, () => { cache.clear() })
 }
 
 export default fp(linksPlugin, { name: 'links', fastify: '5.x', dependencies: ['core', 'auth', 'recorder', 'domains', 'limits'] })

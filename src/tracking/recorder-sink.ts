@@ -15,15 +15,6 @@ import { LinkExpired, LinkNotFound } from '../links/errors.js'
 import { LIMITS, type BeaconEvent, type Scalar } from './sanitize.js'
 import type { BeaconContext, BeaconSink, ClickAnswer } from './sink.js'
 
-/** The ids the browser really holds (cookie or body); freshly minted ones match nobody yet. */
-export function knownIds (event: BeaconEvent, identity: BeaconIdentity): { ga_id?: string, anonymous_id?: string, fingerprint?: string } {
-  const out: { ga_id?: string, anonymous_id?: string, fingerprint?: string } = {}
-  if (identity.fromCookie.ga_id || event.ga_id !== null) out.ga_id = identity.ga_id
-  if (identity.fromCookie.anonymous_id || event.anonymous_id !== null) out.anonymous_id = identity.anonymous_id
-  if (event.fingerprint !== null) out.fingerprint = event.fingerprint
-  return out
-}
-
 /** Engagement properties: the measured values first, then as many caller properties as still fit. */
 export function engagementProperties (event: BeaconEvent): Record<string, Scalar> {
   const out: Record<string, Scalar> = {}
