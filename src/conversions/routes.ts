@@ -23,7 +23,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
         tags: ['conversions'],
         security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
         body: ConversionBody,
-        description: `Records a ${kind} for an existing visitor and plans its connector dispatches in the same transaction (none when GA_CONNECTORS_ENABLED=false or no enabled connector has its signals). Same idempotency rules as POST /ga/api/events: a replay answers 200 with the original event and its dispatches.`,
+        description: `Records a ${kind} for a visitor (visitor_id or person_external_id must exist; a UUID ga_id makes its browser's visitor if there is none yet) and plans its connector dispatches in the same transaction (none when GA_CONNECTORS_ENABLED=false or no enabled connector has its signals). Same idempotency rules as POST /ga/api/events: a replay answers 200 with the original event and its dispatches.`,
         response: { 200: ConversionReply, 201: ConversionReply, ...errorResponses }
       }
     }, async (req, reply) => {

@@ -24,7 +24,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
   app.post('/ga/api/events', {
     schema: {
       tags, security, body: EventBody,
-      description: 'Records one event for an existing visitor (visitor_id wins over person_external_id, then ga_id / anonymous_id). 201 when recorded; 200 with the original event_id when the idempotency_key was already used with the same body; 409 when it was used with another body. lead/sale events plan connector dispatches.',
+      description: 'Records one event. Selectors: visitor_id wins over person_external_id (both must exist: 404), then ga_id, then anonymous_id. A UUID ga_id names a browser: its events need no visitor, and a lead or sale for it creates the visitor if none owns it yet. 201 when recorded; 200 with the original event_id when the idempotency_key was already used with the same body; 409 when it was used with another body. lead/sale events plan connector dispatches.',
       response: { 200: EventCreated, 201: EventCreated, ...errorResponses }
     }
   }, async (req, reply) => {

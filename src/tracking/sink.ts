@@ -19,9 +19,9 @@ export interface BeaconContext {
 export interface ClickAnswer { ga_id: string, visitor_id: string | null }
 
 export interface BeaconSink {
-  /** pageview/custom/lead/sale/identify/...: resolves (creates/merges) the visitor, records once per event_id. */
+  /** pageview/custom/...: an event of the browser; identify/lead/sale and verified claims also resolve its person. Once per event_id. */
   recordEvent: (workspaceId: string, event: BeaconEvent, identity: BeaconIdentity, ctx: BeaconContext) => Promise<void>
-  /** reference §4.7: only an existing, unambiguous visitor; otherwise dropped silently. */
+  /** reference §4.7: joins the browser's live session; without one it is dropped silently. */
   recordEngagement: (workspaceId: string, event: BeaconEvent, identity: BeaconIdentity, ctx: BeaconContext) => Promise<void>
   /** `reconcile_only`: the identity update of a pageview, without an event row. */
   reconcile: (workspaceId: string, event: BeaconEvent, identity: BeaconIdentity, ctx: BeaconContext) => Promise<void>

@@ -128,6 +128,17 @@ t.test('beacons', async t => {
       t.equal(new Set(rows.map(r => r.session_id)).size, 1, 'in one session')
     })
 
+    t.test('a malformed ga_id in the body is nobody\'s: the event gets a fresh browser id', async t => {
+      for (const bad of ['not-a-uuid', '../../etc', 'x'.repeat(200)]) {
+        const r2 = await post(app, pageview({ ga_id: bad }), { headers: { origin: PAGE } })
+        t.equal(r2.status, 200)
+        const fresh = app.unsignCookie(cookies(r2.res)._ga_good.value).value ?? ''
+        t.match(fresh, /^[0-9a-f]{8}-[0-9a-f]{4}-7/, 'a fresh UUIDv7 is minted')
+        const [ev] = await sql`select ga_id from events where workspace_id = ${ws} order by id desc limit 1`
+        t.equal(ev.ga_id, fresh, `stored under the fresh id, not ${bad.slice(0, 12)}`)
+      }
+    })
+
     t.test('a forged or unsigned _ga_good is ignored and replaced', async t => {
       for (const forged of [ga, `${ga}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, `${uuid()}.${c._ga_good.value.split('.')[1]}`]) {
         const r2 = await post(app, pageview(), { headers: { origin: PAGE, cookie: `_ga_good=${encodeURIComponent(forged)}` } })
