@@ -107,3 +107,13 @@ t.test('maxLagMs: push() holds about that much of the measured commit rate, neve
   const unbounded = buffer(async () => {}, { maxPending: 1000 })
   t.equal(unbounded.pushLimit, 1000, 'without maxLagMs the bound is maxPending')
 })
+
+t.test('an awaited item goes before already-acknowledged pushed items (a beacon never queues behind clicks)', async t => {
+  const batches: number[][] = []
+  const b = buffer(async items => { batches.push(items) }, { maxBatch: 10, maxPending: 1000, concurrency: 1 })
+  for (let i = 0; i < 50; i++) t.ok(b.push(i))
+  await b.enqueue(-1)
+  t.same(batches[0].includes(-1) || batches[1]?.includes(-1), true, 'in the first batch that starts after it arrived')
+  await b.idle()
+  t.same(batches.flat().filter(x => x >= 0), Array.from({ length: 50 }, (_, i) => i), 'pushed items keep their order')
+})

@@ -45,6 +45,9 @@ interface Waiting<T> {
 export interface IngestStats { pending: number, inFlight: number, committed: number, failedBatches: number, refused: number }
 
 export class IngestBuffer<T> {
+  // Durable writers (enqueue) go first: a beacon that awaits its commit must not queue behind up to
+  // a second of already-acknowledged clicks. Each queue keeps its own arrival order.
+  private urgent: Array<Waiting<T>> = []
   private queue: Array<Waiting<T>> = []
   private inFlight = 0
   private inFlightItems = 0
@@ -66,7 +69,14 @@ export class IngestBuffer<T> {
     this.limit = opts.maxLagMs === undefined ? opts.maxPending : Math.min(opts.maxPending, 2 * opts.maxBatch)
   }
 
-  get pending (): number { return this.queue.length + this.inFlightItems }
+  private get queued (): number { return this.urgent.length + this.queue.length }
+
+  private take (n: number): Array<Waiting<T>> {
+    const batch = this.urgent.splice(0, n)
+    return batch.length < n ? batch.concat(this.queue.splice(0, n - batch.length)) : batch
+  }
+
+  get pending (): number { return this.queued + this.inFlightItems }
 
   get pushLimit (): number { return this.limit }
 
@@ -85,7 +95,7 @@ export class IngestBuffer<T> {
     if (Date.now() < this.downUntil) { this.stats.refused++; return Promise.reject(new BufferUnavailable('Database unavailable, retry later', 2)) }
     if (this.pending >= this.opts.maxPending) { this.stats.refused++; return Promise.reject(new BufferUnavailable('Ingest queue is full, retry later')) }
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject, attempts: 0 })
+      this.urgent.push({ item, resolve, reject, attempts: 0 })
       this.schedule()
     })
   }
@@ -125,7 +135,7 @@ export class IngestBuffer<T> {
     const backingOff = Date.now() < this.downUntil
     // A full batch goes at once, but never during a backoff: retrying failed flushes straight
     // from their own completion would spin on microtasks and starve the event loop.
-    if (this.queue.length >= this.opts.maxBatch && !backingOff) { this.kick(); return }
+    if (this.queued >= this.opts.maxBatch && !backingOff) { this.kick(); return }
     if (this.timer === null) {
       const wait = backingOff ? Math.max(this.opts.flushMs, this.downUntil - Date.now()) : this.opts.flushMs
       this.timer = setTimeout(() => { this.timer = null; this.kick() }, wait)
@@ -133,8 +143,8 @@ export class IngestBuffer<T> {
   }
 
   private kick (): void {
-    while (this.queue.length > 0 && this.inFlight < (this.opts.concurrency ?? 2)) {
-      const batch = this.queue.splice(0, this.opts.maxBatch)
+    while (this.queued > 0 && this.inFlight < (this.opts.concurrency ?? 2)) {
+      const batch = this.take(this.opts.maxBatch)
       void this.flushBatch(batch)
     }
   }
@@ -170,7 +180,7 @@ export class IngestBuffer<T> {
       // What queued up while this batch was in flight goes at once (group commit: batches grow
       // with the load instead of each waiting out a timer); after a failure schedule() waits out
       // the backoff.
-      if (this.queue.length > 0 && !this.drained) {
+      if (this.queued > 0 && !this.drained) {
         if (Date.now() < this.downUntil) this.schedule()
         else this.kick()
       } else if (this.inFlight === 0) for (const fn of this.idleWaiters.splice(0)) fn()
@@ -181,7 +191,7 @@ export class IngestBuffer<T> {
   async close (deadlineMs = 8000): Promise<void> {
     this.closed = true
     const deadline = Date.now() + deadlineMs
-    while ((this.queue.length > 0 || this.inFlight > 0) && Date.now() < deadline) {
+    while ((this.queued > 0 || this.inFlight > 0) && Date.now() < deadline) {
       if (this.timer !== null) { clearTimeout(this.timer); this.timer = null }
       if (this.inFlight === 0 && Date.now() >= this.downUntil) this.kick()
       await new Promise<void>(resolve => {
@@ -191,7 +201,7 @@ export class IngestBuffer<T> {
     }
     this.drained = true
     if (this.timer !== null) { clearTimeout(this.timer); this.timer = null }
-    const lost = this.queue.splice(0)
+    const lost = this.take(this.queued)
     for (const w of lost) w.reject?.(new BufferUnavailable('Shutting down, retry later'))
     const unacknowledged = lost.filter(w => w.reject === undefined).length
     if (unacknowledged > 0) this.opts.onError?.(new Error(`${unacknowledged} queued item(s) could not be written before shutdown`), unacknowledged)
@@ -199,7 +209,7 @@ export class IngestBuffer<T> {
 
   /** Resolves when nothing is queued or in flight (tests, and the soak's reconciliation). */
   async idle (): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight > 0) {
+    while (this.queued > 0 || this.inFlight > 0) {
       await new Promise<void>(resolve => { this.idleWaiters.push(resolve); setTimeout(resolve, 20) })
     }
   }
