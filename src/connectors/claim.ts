@@ -44,7 +44,7 @@ export async function loadDispatchSources (sql: Sql, workspaceId: string, ids: r
     select d.id, d.connector_event_id, d.source_context, d.event_occurred_at,
       (e.id is not null) as event_found, e.event_type, e.event_name, e.occurred_at, e.amount_cents, e.currency, e.url,
       host(e.ip_address) as client_ip, e.user_agent, e.properties,
-      v.person_email, v.person_phone, v.person_name, v.person_external_id,
+      v.id as visitor_id, v.person_email, v.person_phone, v.person_name, v.person_external_id, v.person_metadata, v.geo,
       v.click_id_params, v.click_id_history, v.connector_identifiers
     from connector_dispatches d
     left join events e on e.workspace_id = d.workspace_id and e.id = d.event_id and e.occurred_at = d.event_occurred_at
@@ -66,6 +66,8 @@ export interface DispatchResult {
   durationMs: number
   responseExcerpt?: string
   platformRef?: string
+  /** Changes made to the input before sending (DispatchInput.notes), kept with the attempt. */
+  notes?: string
 }
 
 /**
@@ -97,7 +99,8 @@ export async function recordResults (sql: Sql, results: readonly DispatchResult[
     error_kind: r.errorKind ?? null,
     duration_ms: Math.round(r.durationMs),
     response_excerpt: r.responseExcerpt ?? null,
-    error: r.lastError ?? null
+    error: r.lastError ?? null,
+    notes: r.notes ?? null
   }))
   return await sql.begin(async (tx) => {
     const updated = await tx`
@@ -121,7 +124,7 @@ export async function recordResults (sql: Sql, results: readonly DispatchResult[
         }
       })))
     }
-    await tx`insert into connector_dispatch_attempts ${tx(attempts, 'id', 'workspace_id', 'dispatch_id', 'connector', 'attempt', 'outcome', 'http_status', 'error_kind', 'duration_ms', 'response_excerpt', 'error')}`
+    await tx`insert into connector_dispatch_attempts ${tx(attempts, 'id', 'workspace_id', 'dispatch_id', 'connector', 'attempt', 'outcome', 'http_status', 'error_kind', 'duration_ms', 'response_excerpt', 'error', 'notes')}`
     return updated.count
   })
 }

@@ -16,6 +16,8 @@ export const connectorDispatchAttempts = pgTable('connector_dispatch_attempts', 
   durationMs: integer('duration_ms').notNull(),
   responseExcerpt: text('response_excerpt'),
   error: text('error'),
+  /** What was changed before sending (e.g. an address value cut to the platform's limit). */
+  notes: text('notes'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 }, (t) => [
   index('connector_dispatch_attempts_dispatch_idx').on(t.workspaceId, t.dispatchId, t.createdAt)

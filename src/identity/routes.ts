@@ -11,6 +11,7 @@ import { EventReply } from '../events/schemas.js'
 import { cleanSignals, cleanUuid, suppliedSignals } from './signals.js'
 import { findByExternalId, findLiving, listVisitors } from './queries.js'
 import { VisitorNotFound } from './errors.js'
+import { identifyWithAddress } from '../conversions/address-fields.js'
 import { inRetriedTransaction } from './retry.js'
 import {
   AttributionReply, ExternalIdParams, IdentifyBody, IdParams, Pagination, ResolveBody, VisitorReply
@@ -121,7 +122,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const ws = workspaceOf(req)
     const uuid = cleanUuid(req.params.id)
     if (uuid === undefined) throw new VisitorNotFound()
-    return await inRetriedTransaction(sql, async tx => await service.identify(tx, ws, uuid, req.body))
+    return await inRetriedTransaction(sql, async tx => await service.identify(tx, ws, uuid, identifyWithAddress(req.body)))
   })
 
   // DELETE /ga/api/visitors/:id – GDPR forget
