@@ -46,22 +46,16 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]+/g // eslint-disable-line no-contr
 // Fast path for the common `http(s)://host.tld/...` shape: the host is scanned, not parsed. Any
 // other authority (port, user-info, upper case, IDN, IPv4, `\`) goes through WHATWG URL so the
 // result is always what a browser would call the host.
+const FAST_HOST = /^https?:\/\/([a-z0-9.-]+)(?=[/?#]|$)/
+
 function fastParse (s: string): ParsedReferrer | undefined {
-  const start = s.startsWith('https://') ? 8 : s.startsWith('http://') ? 7 : -1
-  if (start === -1) return undefined
-  let end = start
-  for (; end < s.length; end++) {
-    const c = s.charCodeAt(end)
-    if (c === 47 || c === 63 || c === 35) break // / ? #
-    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46
-    if (!ok) return undefined
-  }
-  if (end === start) return undefined
-  const last = s.charCodeAt(end - 1)
-  if (last >= 48 && last <= 57) return undefined // maybe an IPv4 address: let URL normalise it
-  let host = s.slice(start, end)
-  if (host.includes('xn--') || host.includes('..')) return undefined
-  if (host.endsWith('.')) host = host.slice(0, -1)
+  const m = FAST_HOST.exec(s)
+  if (m === null) return undefined
+  let host = m[1]
+  const last = host.charCodeAt(host.length - 1)
+  if ((last >= 48 && last <= 57) || host.includes('xn--') || host.includes('..')) return undefined // IPv4 / punycode / odd: let URL decide
+  if (last === 46) host = host.slice(0, -1)
+  const end = m[0].length
   const hash = s.indexOf('#', end)
   const stop = hash === -1 ? s.length : hash
   const q = s.indexOf('?', end)
@@ -153,10 +147,35 @@ export function searchTerm (entry: HostEntry, parsed: ParsedReferrer): string | 
 
 const DIRECT = { platform: 'direct', medium: 'direct', confidence: 'low', category: undefined, match: null, search_term: null } as const
 
+// Referrer string → its context-free result. Real traffic repeats a few referrers endlessly
+// (browsers send bare origins such as https://www.google.com/), so a warm classification is a
+// Map hit plus the self-referral check. Bounded; starts over when full; long strings skip it.
+const RESULT_CACHE = new Map<string, RefererResult>()
+const MAX_RESULT_CACHE = 10_000
+const MAX_CACHED_REFERRER = 512
+
 export function classifyReferer (referrer: string | null | undefined, ctx: RefererContext = {}): RefererResult {
   if (referrer === null || referrer === undefined || referrer.trim() === '') {
     return { ...DIRECT, referer_domain: null, referer_url: null, rule: 'direct' }
   }
+  if (ctx.refererMap !== undefined) return classifyUncached(referrer, ctx)
+  let result = RESULT_CACHE.get(referrer)
+  if (result === undefined) {
+    result = classifyUncached(referrer, {})
+    if (referrer.length <= MAX_CACHED_REFERRER) {
+      if (RESULT_CACHE.size >= MAX_RESULT_CACHE) RESULT_CACHE.clear()
+      RESULT_CACHE.set(referrer, result)
+    }
+  }
+  const domain = result.referer_domain
+  if (domain !== null && (ctx.pageHost != null || ctx.ownDomains !== undefined) && isOwnDomain(domain, ctx.pageHost, ctx.ownDomains)) {
+    return { ...DIRECT, referer_domain: domain, referer_url: result.referer_url, rule: 'self_referral' }
+  }
+  return { ...result }
+}
+
+/** classifyReferer without the result cache (the bench's cold path, and custom referer maps). */
+export function classifyUncached (referrer: string, ctx: RefererContext = {}): RefererResult {
   const parsed = parseReferrer(referrer)
   const domain = parsed === null ? null : stripWww(parsed.host)
   // Only http(s) referrers are kept verbatim: a `javascript:` value must never reach a dashboard href.

@@ -6,7 +6,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { performance } from 'node:perf_hooks'
 import { readFile } from 'node:fs/promises'
-import { classifyReferer, parseReferrer } from './referer.js'
+import { classifyReferer, classifyUncached, parseReferrer } from './referer.js'
 import { lookupHost, lossyHost, platformSlug, tableKey } from './referrer-table.js'
 import { referrerCoverage, sampleReferrers } from './coverage.js'
 
@@ -188,4 +188,17 @@ t.test('parseReferrer agrees with WHATWG URL on the host', async (t) => {
 t.test('lookupHost ignores absurd hosts', async (t) => {
   t.equal(lookupHost('a'.repeat(300)), undefined)
   t.equal(lookupHost(''), undefined)
+})
+
+t.test('the result cache changes nothing: cached, uncached and self-referral agree', async (t) => {
+  for (const [referrer] of ISSUE_CASES) {
+    const first = classifyReferer(referrer)
+    t.same(classifyReferer(referrer), first, `${referrer}: cached`)
+    t.same(classifyUncached(referrer), first, `${referrer}: uncached`)
+    const mine = first.referer_domain
+    if (mine !== null) t.equal(classifyReferer(referrer, { pageHost: `www.${mine}` }).rule, 'self_referral', `${referrer}: own page`)
+  }
+  const a = classifyReferer('https://www.google.de/')
+  a.platform = 'mutated'
+  t.equal(classifyReferer('https://www.google.de/').platform, 'google', 'callers get their own copy')
 })

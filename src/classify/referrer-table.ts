@@ -122,27 +122,64 @@ function build (): Table {
 
 const TABLE = build()
 
-// Set when a lookup consulted a path-qualified key: its answer depends on the path, not only the host.
-let pathSensitive = false
-
-function atKey (key: string, path: string): HostEntry | undefined {
-  const prefixed = TABLE.paths.get(key)
-  if (prefixed !== undefined) {
-    pathSensitive = true
-    for (const [prefix, entry] of prefixed) {
-      if (path.startsWith(prefix) && (path.length === prefix.length || '/?#'.includes(path[prefix.length]))) return entry
-    }
+function pathMatch (list: readonly [string, HostEntry][], path: string): HostEntry | undefined {
+  for (const [prefix, entry] of list) {
+    if (path.startsWith(prefix) && (path.length === prefix.length || '/?#'.includes(path[prefix.length]))) return entry
   }
-  return TABLE.hosts.get(key)
+  return undefined
 }
 
 const WEBMAIL_LABEL = /^(?:web|e-?)?mail\d*$/
 const MAX_HOST = 253
 
-// Host → answer for hosts whose answer does not depend on the path. Referrer hosts repeat
-// heavily (a handful of search engines and networks make most traffic), so a warm lookup is one
-// Map hit; the cache is bounded and simply starts over when full.
-const CACHE = new Map<string, HostEntry | null>()
+/**
+ * What decides a host, path aside: the table keys consulted in order (each with its
+ * path-qualified entries and/or its host entry), ending at the first host entry. A path-qualified
+ * entry of a step wins over that step's host entry (Matomo: host + path before host).
+ */
+interface Step { paths?: readonly [string, HostEntry][], entry?: HostEntry }
+
+function stepsOf (rawHost: string): Step[] {
+  const host = rawHost.startsWith('www.') && rawHost.indexOf('.', 4) !== -1 ? rawHost.slice(4) : rawHost
+  const steps: Step[] = []
+  const at = (key: string): boolean => {
+    const paths = TABLE.paths.get(key)
+    const entry = TABLE.hosts.get(key)
+    if (paths !== undefined || entry !== undefined) steps.push({ paths, entry })
+    return entry !== undefined
+  }
+  if (at(host) || host.charCodeAt(0) === 91 /* [ IPv6 literal */) return steps
+  const lossy = lossyHost(host)
+  if (lossy !== host && at(lossy)) return steps
+  // Matomo's own fallbacks for Yahoo's regional hosts.
+  if (host.endsWith('.images.search.yahoo.com')) { at('images.search.yahoo.com'); return steps }
+  if (host.endsWith('.search.yahoo.com')) { at('search.yahoo.com'); return steps }
+  const firstDot = host.indexOf('.')
+  if (firstDot !== -1 && host.indexOf('.', firstDot + 1) !== -1 && WEBMAIL_LABEL.test(host.slice(0, firstDot))) {
+    const provider = host.slice(firstDot + 1)
+    steps.push({
+      entry: {
+        category: 'email', platform: `${platformSlug(provider.split('.')[0], provider)}_mail`, medium: MEDIUM_OF_CATEGORY.email,
+        params: [], patterns: [], needsTerm: false, key: `${host.slice(0, firstDot)}.*`
+      }
+    })
+    return steps
+  }
+  // A sub-domain of a listed social / email / messaging / AI host; search hosts only match as
+  // listed (docs.google.com is no search engine).
+  for (let dot = firstDot; dot !== -1; dot = host.indexOf('.', dot + 1)) {
+    const parent = host.slice(dot + 1)
+    if (parent.indexOf('.') === -1) break
+    const entry = TABLE.hosts.get(parent) ?? TABLE.hosts.get(lossyHost(parent))
+    if (entry !== undefined && entry.category !== 'search') { steps.push({ entry }); break }
+  }
+  return steps
+}
+
+// Host → its steps. Referrer hosts repeat heavily (a handful of search engines and networks make
+// most traffic), so a warm lookup is one Map hit plus, rarely, a path-prefix check; the cache is
+// bounded and simply starts over when full.
+const CACHE = new Map<string, Step[]>()
 const MAX_CACHE = 20_000
 
 /**
@@ -151,46 +188,18 @@ const MAX_CACHE = 20_000
  */
 export function lookupHost (rawHost: string, path = ''): HostEntry | undefined {
   if (rawHost === '' || rawHost.length > MAX_HOST) return undefined
-  const cached = CACHE.get(rawHost)
-  if (cached !== undefined) return cached ?? undefined
-  pathSensitive = false
-  const entry = resolve(rawHost, path)
-  if (!pathSensitive) {
+  let steps = CACHE.get(rawHost)
+  if (steps === undefined) {
+    steps = stepsOf(rawHost)
     if (CACHE.size >= MAX_CACHE) CACHE.clear()
-    CACHE.set(rawHost, entry ?? null)
+    CACHE.set(rawHost, steps)
   }
-  return entry
-}
-
-function resolve (rawHost: string, path: string): HostEntry | undefined {
-  const host = rawHost.startsWith('www.') && rawHost.indexOf('.', 4) !== -1 ? rawHost.slice(4) : rawHost
-  const exact = atKey(host, path)
-  if (exact !== undefined) return exact
-  if (host.charCodeAt(0) === 91 /* [ */) return undefined // IPv6 literal
-  const lossy = lossyHost(host)
-  if (lossy !== host) {
-    const found = atKey(lossy, path)
-    if (found !== undefined) return found
-  }
-  // Matomo's own fallbacks for Yahoo's regional hosts.
-  if (host.endsWith('.images.search.yahoo.com')) return atKey('images.search.yahoo.com', path)
-  if (host.endsWith('.search.yahoo.com')) return atKey('search.yahoo.com', path)
-  const firstDot = host.indexOf('.')
-  if (firstDot !== -1 && host.indexOf('.', firstDot + 1) !== -1 && WEBMAIL_LABEL.test(host.slice(0, firstDot))) {
-    const provider = host.slice(firstDot + 1)
-    return {
-      category: 'email', platform: `${platformSlug(provider.split('.')[0], provider)}_mail`, medium: MEDIUM_OF_CATEGORY.email,
-      params: [], patterns: [], needsTerm: false, key: `${host.slice(0, firstDot)}.*`
+  for (const step of steps) {
+    if (step.paths !== undefined) {
+      const byPath = pathMatch(step.paths, path)
+      if (byPath !== undefined) return byPath
     }
-  }
-  // A sub-domain of a listed social / email / messaging / AI host; search hosts only match as
-  // listed (docs.google.com is no search engine).
-  for (let dot = firstDot; dot !== -1; dot = host.indexOf('.', dot + 1)) {
-    const parent = host.slice(dot + 1)
-    if (parent.indexOf('.') === -1) break
-    const entry = TABLE.hosts.get(parent) ?? TABLE.hosts.get(lossyHost(parent))
-    if (entry !== undefined && entry.category !== 'search') return entry
-    if (TABLE.paths.has(parent)) pathSensitive = true
+    if (step.entry !== undefined) return step.entry
   }
   return undefined
 }
