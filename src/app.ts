@@ -18,6 +18,7 @@ import { uuidv7 } from './db/uuid.js'
 import identity from './identity/index.js'
 import identityRoutes from './identity/routes.js'
 import recorder from './events/recorder.js'
+import sessions from './sessions/index.js'
 import eventRoutes from './events/routes.js'
 import conversionRoutes from './conversions/routes.js'
 import tracking from './tracking/index.js'
@@ -89,4 +90,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
 // Feature plugins, each owning its routes, logic and SQL. Order matters only where a feature
 // decorates something another uses (listed in its fastify-plugin dependencies).
-const FEATURES: FastifyPluginAsync[] = [meRoutes, webhooks, identity, identityRoutes, recorder, eventRoutes, conversionRoutes, links, tracking, connectors]
+// The spine (recorder) comes first: the features after it register their consumers on it, and
+// identity must precede sessions (an event about a named visitor learns its browser there).
+const FEATURES: FastifyPluginAsync[] = [meRoutes, recorder, webhooks, identity, identityRoutes, sessions, eventRoutes, conversionRoutes, links, tracking, connectors]

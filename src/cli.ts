@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // good-analytics CLI: the same services the admin API uses, without a running server.
 //   migrate · workspaces create <name> | list · keys create <workspace-id> [--name n] [--type secret|publishable] [--origins a,b] | list <workspace-id> | revoke <key-id> · partitions
+//   · sessions rebuild --from ISO --to ISO [--workspace id]
 // Every command accepts --json for machine-readable output.
 import { parseArgs } from 'node:util'
 import { ConfigError } from './config.js'
@@ -9,6 +10,7 @@ import { runPartitionKeeper } from './db/partitions.js'
 import { startRuntime, type Runtime } from './runtime.js'
 import * as svc from './auth/service.js'
 import { normalizeOrigin } from './auth/origins.js'
+import { rebuildSessions } from './sessions/rebuild.js'
 
 class UsageError extends Error {}
 
@@ -19,17 +21,34 @@ const USAGE = `usage: good-analytics <command> [--json]
   keys create <workspace-id> [--name N] [--type secret|publishable] [--origins https://a.com,https://b.com]
   keys list <workspace-id>              list a workspace's keys (never the keys themselves)
   keys revoke <key-id>                  revoke a key
-  partitions                            create upcoming event partitions, apply retention`
+  partitions                            create upcoming event partitions, apply retention
+  sessions rebuild --from ISO --to ISO [--workspace ID]
+                                        rebuild the sessions of a time range from the events`
 
 type Out = (human: string, json: unknown) => void
 
-async function run (rt: Runtime, args: string[], values: { name?: string, type?: string, origins?: string }, out: Out): Promise<void> {
+function isoArg (name: string, value: string | undefined): Date {
+  const at = value === undefined ? new Date(Number.NaN) : new Date(value)
+  if (!Number.isFinite(at.getTime())) throw new UsageError(`--${name} needs an ISO-8601 date-time, e.g. 2026-12-01T00:00:00Z`)
+  return at
+}
+
+async function run (rt: Runtime, args: string[], values: { name?: string, type?: string, origins?: string, from?: string, to?: string, workspace?: string }, out: Out): Promise<void> {
   const { db } = rt.database
   const [cmd, sub, arg] = args
   if (cmd === 'migrate') { out('migrations applied', { ok: true }); return }
   if (cmd === 'partitions') {
     const r = await runPartitionKeeper(rt.database.sql, { schema: rt.config.schema, retentionMonths: rt.config.retentionMonths })
     out(r.months.map(m => `${m.partition_name}: ${m.status}`).concat(r.dropped.map(d => `${d}: dropped`)).join('\n') || 'skipped (another process holds the lock)', r)
+    return
+  }
+  if (cmd === 'sessions' && sub === 'rebuild') {
+    const from = isoArg('from', values.from)
+    const to = isoArg('to', values.to)
+    if (from >= to) throw new UsageError('--from must be before --to')
+    if (values.workspace !== undefined && !isUuid(values.workspace)) throw new UsageError('--workspace needs a workspace id (UUID)')
+    const r = await rebuildSessions(rt.database.sql, rt.config.schema, { from, to, workspaceId: values.workspace })
+    out(`rebuilt ${r.sessions} session(s) of ${r.browsers} browser(s) from ${r.events} event(s)`, r)
     return
   }
   if (cmd === 'workspaces' && sub === 'create') {
@@ -76,7 +95,10 @@ async function run (rt: Runtime, args: string[], values: { name?: string, type?:
 async function main (): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, name: { type: 'string' }, type: { type: 'string' }, origins: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+    options: {
+      json: { type: 'boolean' }, name: { type: 'string' }, type: { type: 'string' }, origins: { type: 'string' },
+      from: { type: 'string' }, to: { type: 'string' }, workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+    }
   })
   if (values.help === true || positionals.length === 0) { process.stdout.write(USAGE + '\n'); return }
   const out: Out = (human, json) => { process.stdout.write((values.json === true ? JSON.stringify(json) : human) + '\n') }

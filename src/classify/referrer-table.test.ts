@@ -82,7 +82,9 @@ t.test('issue 19 referrers', async (t) => {
 t.test('the deciding rule and the search term reach classifySource', async (t) => {
   const { classifySource } = await import('./source.js')
   const s = classifySource({ queryParams: {}, referrer: 'https://www.google.de/search?q=shoes' })
-  t.hasStrict(s, { platform: 'google', medium: 'organic', channel: 'Organic Search', rule: 'referrer:search', referer_match: 'google.{}', search_term: 'shoes', term: null })
+  t.hasStrict(s, { platform: 'google', medium: 'organic', channel: 'Organic Search', rule: 'referrer:search', referer_match: 'google.{}', search_term: 'shoes', term: 'shoes' })
+  const tagged = classifySource({ queryParams: { utm_source: 'newsletter', utm_term: 'sale' }, referrer: 'https://www.google.de/search?q=shoes' })
+  t.hasStrict(tagged, { rule: 'utm', term: 'sale', search_term: 'shoes' }, 'utm_term wins; the search term stays in search_term')
   const e = classifySource({ queryParams: { utm_source: 'mail.google.com' }, referrer: null })
   t.equal(e.channel, 'Email', 'utm_source named by a host uses the same table')
 })

@@ -157,7 +157,8 @@ export function classifySource (input: SourceInput): Source {
     medium,
     campaign: utm.utm_campaign,
     content: utm.utm_content,
-    term: utm.utm_term,
+    // An organic search visit's keyword, when the engine still sends it, is its term (GA4 does the same).
+    term: utm.utm_term ?? (rule === 'referrer:search' ? ref.search_term : null),
     partner_code: partnerCode,
     click_id_type: clickType,
     click_id_value: clickType === null ? null : captured[clickType],

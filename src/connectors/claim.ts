@@ -42,13 +42,13 @@ export async function claimDueDispatches (sql: Sql, opts: { limit: number, lease
 export async function loadDispatchSources (sql: Sql, workspaceId: string, ids: readonly string[]): Promise<DispatchSourceRow[]> {
   return await sql<DispatchSourceRow[]>`
     select d.id, d.connector_event_id, d.source_context, d.event_occurred_at,
-      (e.id is not null) as event_found, e.event_type, e.event_name, e.occurred_at, e.amount_cents, e.currency, e.url,
-      host(e.ip_address) as client_ip, e.user_agent, e.properties,
+      (e.id is not null) as event_found, e.event_type, e.event_name, e.occurred_at, e.amount_cents, e.currency,
+      e.context->>'url' as url, e.context->>'ip' as client_ip, e.context->>'user_agent' as user_agent, coalesce(e.properties, '{}'::jsonb) as properties,
       v.id as visitor_id, v.person_email, v.person_phone, v.person_name, v.person_external_id, v.person_metadata, v.geo,
       v.click_id_params, v.click_id_history, v.connector_identifiers
     from connector_dispatches d
     left join events e on e.workspace_id = d.workspace_id and e.id = d.event_id and e.occurred_at = d.event_occurred_at
-    left join visitors v on v.workspace_id = d.workspace_id and v.id = coalesce(d.visitor_id, e.visitor_id)
+    left join visitors v on v.workspace_id = d.workspace_id and v.id = d.visitor_id
     where d.workspace_id = ${workspaceId} and d.id = any(${ids as string[]}::uuid[])`
 }
 

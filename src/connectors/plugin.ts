@@ -7,6 +7,8 @@ import type { Dispatcher } from 'undici'
 import { setRequiredSignals } from '../conversions/required-signals.js'
 import { createSafeDispatcher } from '../net/safe-fetch.js'
 import dispatchRoutes from './dispatch-routes.js'
+import { planConversionDispatches } from './plan-consumer.js'
+import type { Tx } from '../events/spine.js'
 import { pollingJob } from './job.js'
 import { plannerRequirements } from './requirements.js'
 import { reconcileDispatches, type ReconcileResult } from './reconcile.js'
@@ -45,6 +47,11 @@ async function connectors (app: FastifyInstance): Promise<void> {
     deliveryTick: async (opts?: TickOptions) => await deliveryTick(deps, opts),
     reconcile: async (opts?: { windowHours?: number }) => await reconcileDispatches({ sql: app.database.sql, connectorsEnabled: app.config.connectorsEnabled, registry }, opts)
   } satisfies ConnectorsService)
+  app.spine.consume({
+    name: 'connectors.plan',
+    phase: 'in-transaction',
+    handle: async (items, tx) => { await planConversionDispatches(tx as Tx, items, { connectorsEnabled: app.config.connectorsEnabled, log: app.log }) }
+  })
   await app.register(settingsRoutes)
   await app.register(dispatchRoutes)
   if (app.config.connectorsEnabled) {
@@ -54,7 +61,7 @@ async function connectors (app: FastifyInstance): Promise<void> {
   app.addHook('onClose', async () => { await safeDispatcher.close() })
 }
 
-export default fp(connectors, { name: 'connectors', dependencies: ['core', 'auth'] })
+export default fp(connectors, { name: 'connectors', dependencies: ['core', 'auth', 'recorder'] })
 
 /** One delivery pass, as the background job runs it (tests call this by hand). */
 export async function runDeliveryTick (app: FastifyInstance, opts?: TickOptions): Promise<TickResult> {

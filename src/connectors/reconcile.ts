@@ -10,8 +10,6 @@ import { plannerRequirements } from './requirements.js'
 import type { Connector } from './types.js'
 
 export const RECONCILIATION_WINDOW_HOURS = 24
-/** Events may be recorded up to 7 days after they happened; bounds the partitions scanned. */
-const MAX_BACKDATE_HOURS = 7 * 24 + 1
 
 export interface ReconcileResult { scanned: number, created: number, skipped?: 'connectors_disabled' }
 
@@ -42,15 +40,15 @@ export async function reconcileDispatches (deps: { sql: Sql, connectorsEnabled: 
     const connector = deps.registry.get(type)
     if (connector === undefined) continue
     const candidates = await deps.sql<Candidate[]>`
-      select e.id, e.event_type, e.occurred_at, e.visitor_id, e.connector_source_context,
+      select e.id, e.event_type, e.occurred_at, m.visitor_id, e.context as connector_source_context,
         v.person_email, v.person_phone, v.person_external_id,
         coalesce(v.click_id_params, '{}'::jsonb) as click_id_params, coalesce(v.click_id_history, '{}'::jsonb) as click_id_history,
         coalesce(v.connector_identifiers, '{}'::jsonb) as connector_identifiers
       from events e
-      left join visitors v on v.workspace_id = e.workspace_id and v.id = e.visitor_id
+      left join visitor_browsers m on m.workspace_id = e.workspace_id and m.ga_id = e.ga_id::text
+      left join visitors v on v.workspace_id = e.workspace_id and v.id = m.visitor_id
       where e.workspace_id = ${ws} and e.event_type = any(${[...connector.supportedEventTypes]}::text[])
-        and e.inserted_at >= now() - ${windowHours} * interval '1 hour'
-        and e.occurred_at >= now() - ${windowHours + MAX_BACKDATE_HOURS} * interval '1 hour'
+        and e.occurred_at >= now() - ${windowHours} * interval '1 hour'
         and not exists (select 1 from connector_dispatches d where d.workspace_id = e.workspace_id and d.connector = ${type} and d.event_id = e.id)`
     scanned += candidates.length
     const rows = candidates

@@ -1,9 +1,9 @@
 // Every delivery attempt of a connector dispatch, for audit and support (completed outbox rows
 // keep only their last error). The excerpt is redacted and clipped before it is written.
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 export const connectorDispatchAttempts = pgTable('connector_dispatch_attempts', {
-  id: uuid('id').primaryKey(),
+  id: uuid('id').notNull(),
   workspaceId: uuid('workspace_id').notNull(),
   dispatchId: uuid('dispatch_id').notNull(),
   connector: text('connector').notNull(),
@@ -20,5 +20,7 @@ export const connectorDispatchAttempts = pgTable('connector_dispatch_attempts', 
   notes: text('notes'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 }, (t) => [
+  // workspace_id in the key: the table distributes by workspace on Citus (DESIGN §10).
+  primaryKey({ name: 'connector_dispatch_attempts_pk', columns: [t.workspaceId, t.id] }),
   index('connector_dispatch_attempts_dispatch_idx').on(t.workspaceId, t.dispatchId, t.createdAt)
 ])

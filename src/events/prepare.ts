@@ -1,55 +1,33 @@
-// Validation and enrichment of one event, before it is queued: everything that needs no database.
-// Pure apart from the geo lookup handed in. The output is the events row minus visitor_id.
+// Validation and enrichment of one event before it is queued: everything that needs no database.
+// Pure apart from the geo lookup handed in. The output is the spine item minus its subject, which
+// the recorder decides (browser, or a person to resolve).
 import { createHash } from 'node:crypto'
 import {
-  anonymizeIp, classifySource, parseUserAgent, queryParamsFromUrl, safeHttpUrl, urlHost, urlPath,
-  type GeoLookup, type IpMode, type Source
+  anonymizeIp, classifySource, parseUserAgent, queryParamsFromUrl, safeHttpUrl, urlHost, type GeoLookup, type IpMode, type Source
 } from '../classify/index.js'
 import { canonicalJson } from '../identity/attribution.js'
 import { cleanUuid } from '../identity/signals.js'
 import { ValidationFailed } from '../errors.js'
 import { uuidv7 } from '../db/uuid.js'
+import type { EventRow, EventType } from './columns.js'
+import { blankRow, deviceColumns, sourceColumns, urlColumns } from './row-builder.js'
+import type { EventFacts, EventKey } from './spine.js'
 import {
-  checkEventFacts, checkIdempotencyKey, cleanConnectorSignals, isIngestEventType, MAX_EVENT_NAME_LENGTH, type Scalar
+  checkEventFacts, checkIdempotencyKey, cleanConnectorSignals, isIngestEventType, MAX_EVENT_NAME_LENGTH
 } from './validation.js'
 import type { RecordContext, RecordInput } from './types.js'
-import type { StoredEventColumns } from './row.js'
-
-export interface EventRow extends StoredEventColumns {
-  event_name: string | null
-  partner_id: string | null
-  referral_link_id: string | null
-  referral_click_id: string | null
-  fingerprint: string | null
-  amount_cents: number | null
-  currency: string | null
-  properties: Record<string, Scalar>
-  client_event_id: string | null
-  idempotency_key: string | null
-  inserted_at: Date
-}
-export const EVENT_ROW_COLUMNS = [
-  'id', 'workspace_id', 'visitor_id', 'event_type', 'event_name', 'link_id', 'click_id', 'partner_id', 'referral_link_id',
-  'referral_click_id', 'url', 'host', 'path', 'referrer', 'source_platform', 'source_medium', 'source_campaign', 'channel',
-  'source', 'fingerprint', 'ip_address', 'user_agent', 'device_type', 'browser', 'browser_version', 'os', 'os_version',
-  'device_brand', 'device_model', 'bot', 'bot_name', 'country', 'geo', 'amount_cents', 'currency', 'properties',
-  'connector_source_context', 'client_event_id', 'idempotency_key', 'occurred_at', 'inserted_at'
-] as const
-
-export interface EventKey { kind: 'idempotency' | 'client_event', key: string, hash: string }
 
 export interface PreparedEvent {
   row: EventRow
+  facts: EventFacts
   key: EventKey | null
-  connectorSignals: Record<string, string>
-  /** The classifier's verdict, for the visitor's attribution (absent when nothing to classify). */
   source: Source | null
-  device: Record<string, unknown> | null
 }
 
 export interface PrepareDeps { ownDomains: readonly string[], ipMode: IpMode, geo: () => GeoLookup | null, now: Date }
 
 const MAX_REFERRER = 2048
+const CONVERSIONS: ReadonlySet<string> = new Set(['lead', 'sale', 'identify'])
 
 /** SHA-256 of the request as given, key order ignored: "same body" for idempotency. */
 export function bodyHash (input: unknown): string {
@@ -60,14 +38,11 @@ function text (value: unknown, max: number): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : null
 }
 
-function deviceMap (ua: string): Record<string, unknown> {
-  const d = parseUserAgent(ua)
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(d)) if (v !== null && v !== false) out[k] = v
-  return out
-}
-
-export function prepareEvent (workspaceId: string, input: RecordInput, ctx: RecordContext, deps: PrepareDeps): PreparedEvent {
+/**
+ * The event's row and facts. `gaId` is the browser (beacons: the cookie's or a fresh one; REST: a
+ * UUID ga_id given, else '' until identity names the visitor's browser).
+ */
+export function prepareEvent (workspaceId: string, gaId: string, input: RecordInput, ctx: RecordContext, deps: PrepareDeps): PreparedEvent {
   const errors: Record<string, string> = {}
   if (!isIngestEventType(input.event_type)) errors.event_type = 'is not an event type clients may send'
   const facts = checkEventFacts(input, deps.now, errors)
@@ -87,47 +62,25 @@ export function prepareEvent (workspaceId: string, input: RecordInput, ctx: Reco
   const device = ctx.userAgent !== null && ctx.userAgent !== '' ? parseUserAgent(ctx.userAgent) : null
   const geo = ctx.ip !== null ? deps.geo()?.lookup(ctx.ip) ?? null : null
   const partner = ctx.allowPartnerFields === true
+  const connectorSignals = cleanConnectorSignals(input.connector_signals)
+  const eventType = input.event_type as EventType
+  const isConversion = CONVERSIONS.has(eventType)
 
   const row: EventRow = {
-    id: uuidv7(deps.now.getTime()),
-    workspace_id: workspaceId,
-    event_type: input.event_type,
+    ...blankRow({ id: uuidv7(deps.now.getTime()), workspace_id: workspaceId, ga_id: gaId, event_type: eventType, occurred_at: facts.occurred_at }),
+    ...urlColumns(url),
+    ...sourceColumns(source, referrer),
+    ...deviceColumns(device),
     event_name: eventName,
     link_id: cleanUuid(input.link_id) ?? null,
     click_id: cleanUuid(input.click_id) ?? null,
     partner_id: partner ? cleanUuid(input.partner_id) ?? null : null,
-    referral_link_id: partner ? cleanUuid(input.referral_link_id) ?? null : null,
-    referral_click_id: partner ? cleanUuid(input.referral_click_id) ?? null : null,
-    url,
-    host: url === null ? null : urlHost(url),
-    path: url === null ? null : urlPath(url),
-    referrer,
-    source_platform: source?.platform ?? null,
-    source_medium: source?.medium ?? null,
-    source_campaign: source?.campaign ?? null,
-    channel: source?.channel ?? null,
-    source: source === null ? {} : { ...source },
-    fingerprint: text(input.fingerprint ?? input.resolve?.fingerprint, 128),
-    ip_address: anonymizeIp(ctx.ip, deps.ipMode),
-    user_agent: ctx.userAgent === null ? null : ctx.userAgent.slice(0, 1024),
-    device_type: device?.device_type ?? null,
-    browser: device?.browser ?? null,
-    browser_version: device?.browser_version ?? null,
-    os: device?.os ?? null,
-    os_version: device?.os_version ?? null,
-    device_brand: device?.device_brand ?? null,
-    device_model: device?.device_model ?? null,
-    bot: device?.bot ?? false,
-    bot_name: device?.bot_name ?? null,
     country: geo?.country ?? null,
-    geo: geo === null ? null : { ...geo },
     amount_cents: facts.amount_cents,
     currency: facts.currency,
-    properties: facts.properties,
-    client_event_id: clientEventId,
-    idempotency_key: idempotencyKey,
-    occurred_at: facts.occurred_at,
-    inserted_at: deps.now
+    properties: Object.keys(facts.properties).length === 0 ? null : facts.properties,
+    // Conversions keep what the conversion APIs match on; browsing events keep none of it.
+    context: isConversion ? conversionContext(url, referrer, { ...ctx, ip: anonymizeIp(ctx.ip, deps.ipMode) }, connectorSignals) : null
   }
   const key: EventKey | null = idempotencyKey !== null
     ? { kind: 'idempotency', key: idempotencyKey, hash: bodyHash(input) }
@@ -135,8 +88,28 @@ export function prepareEvent (workspaceId: string, input: RecordInput, ctx: Reco
   return {
     row,
     key,
-    connectorSignals: cleanConnectorSignals(input.connector_signals),
     source,
-    device: device === null || (ctx.userAgent ?? '') === '' ? null : deviceMap(ctx.userAgent ?? '')
+    facts: {
+      via: ctx.via,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      url,
+      referrer,
+      source: source === null ? null : { ...source },
+      device: device === null ? null : { ...device },
+      geo: geo === null ? null : { ...geo },
+      connectorSignals,
+      gaIdFromCookie: ctx.gaIdFromCookie === true
+    }
   }
+}
+
+function conversionContext (url: string | null, referrer: string | null, ctx: RecordContext, signals: Record<string, string>): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {}
+  if (url !== null) out.url = url
+  if (referrer !== null) out.referrer = referrer
+  if (ctx.ip !== null) out.ip = ctx.ip
+  if (ctx.userAgent !== null && ctx.userAgent !== '') out.user_agent = ctx.userAgent.slice(0, 1024)
+  if (Object.keys(signals).length > 0) out.signals = signals
+  return Object.keys(out).length === 0 ? null : out
 }

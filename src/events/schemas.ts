@@ -11,7 +11,8 @@ const NullableUuid = Type.Union([Type.String({ format: 'uuid' }), Type.Null()])
 
 export const EventReply = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  visitor_id: NullableString,
+  visitor_id: Type.Union([Type.String(), Type.Null()], { description: 'The visitor whose browser this is (null while nobody is identified behind it)' }),
+  ga_id: Type.String({ description: 'The browser (the _ga_good cookie value)' }),
   session_id: NullableString,
   event_type: Type.String(),
   event_name: NullableString,
@@ -19,6 +20,7 @@ export const EventReply = Type.Object({
   host: NullableString,
   path: NullableString,
   referrer: NullableString,
+  referrer_host: NullableString,
   source_platform: NullableString,
   source_medium: NullableString,
   source_campaign: NullableString,
@@ -26,6 +28,9 @@ export const EventReply = Type.Object({
   source: Json,
   link_id: NullableString,
   click_id: NullableString,
+  partner_id: NullableString,
+  unique_click: Type.Union([Type.Boolean(), Type.Null()]),
+  qr: Type.Union([Type.Boolean(), Type.Null()]),
   amount_cents: Type.Union([Type.Integer(), Type.Null()]),
   currency: NullableString,
   properties: Json,
@@ -34,8 +39,7 @@ export const EventReply = Type.Object({
   os: NullableString,
   bot: Type.Boolean(),
   country: NullableString,
-  occurred_at: Type.String({ format: 'date-time' }),
-  inserted_at: Type.String({ format: 'date-time' })
+  occurred_at: Type.String({ format: 'date-time' })
 }, { $id: 'Event', description: 'A recorded event' })
 
 /**

@@ -9,6 +9,8 @@ export interface RecordContext {
   /** Host of the page the beacon came from; a referrer on it is a self-referral. Defaults to the url's host. */
   pageHost?: string | null
   via: 'api' | 'beacon'
+  /** Beacons: the browser id came from a valid signed cookie. */
+  gaIdFromCookie?: boolean
   /** Explicit partner attribution is honoured only for secret keys (reference §9.2 step 4). */
   allowPartnerFields?: boolean
 }

@@ -1,5 +1,5 @@
-// Guards the visitor-side rollup of recorded events: counters, lifetime value, first conversion,
-// forward-only status moves and first-wins device.
+// Guards the visitor-side rollup of conversions: lifetime value, first conversion, forward-only
+// status moves and first-wins device. Browsing moves nothing on the visitor (issue 13).
 import t from 'tap'
 import { eventRollup, applyEventRollup, type RecordedEvent } from './event-rollup.js'
 import type { VisitorRecord } from './visitor.js'
@@ -7,9 +7,7 @@ import { at, NOW, uuid, visitor } from './fixtures.js'
 
 const when = at('2026-01-01T00:00:00Z')
 const CASES: [string, RecordedEvent, Partial<VisitorRecord>, Partial<VisitorRecord>][] = [
-  ['pageview counts event and pageview', { event_type: 'pageview', occurred_at: when }, {}, { total_events: 1, total_pageviews: 1, status: 'anonymous' }],
-  ['custom counts only as event', { event_type: 'custom', occurred_at: when }, {}, { total_events: 1, total_pageviews: 0 }],
-  ['engagement counts nothing', { event_type: 'engagement', occurred_at: when }, {}, { total_events: 0, total_pageviews: 0 }],
+  ['a pageview changes nothing', { event_type: 'pageview', occurred_at: when }, {}, { status: 'anonymous', ltv_cents: 0, converted_at: null }],
   ['lead converts and moves to lead', { event_type: 'lead', occurred_at: when }, { status: 'identified' }, { status: 'lead', converted_at: when }],
   ['sale adds value and moves to customer', { event_type: 'sale', occurred_at: when, amount_cents: 1999 }, { ltv_cents: 1 }, { ltv_cents: 2000, status: 'customer', converted_at: when }],
   ['negative or junk amounts add nothing', { event_type: 'sale', occurred_at: when, amount_cents: -5 }, {}, { ltv_cents: 0 }],

@@ -11,7 +11,7 @@ export const PII_FIELDS = [
   'last_partner_id', 'last_referral_link_id', 'last_referral_click_id',
   // Click ids of ad platforms are personal data (they re-identify the click at the platform).
   'click_id_params', 'click_id_history', 'connector_identifiers',
-  'geo', 'device', 'top_pages',
+  'geo', 'device',
   // Activity times and profiling scores describe the person, not the aggregate.
   'first_seen_at', 'last_seen_at', 'identified_at', 'converted_at',
   'lead_quality_score', 'fraud_risk_score'
@@ -21,7 +21,7 @@ export type PiiField = typeof PII_FIELDS[number]
 /** Anonymous counters and row bookkeeping survive a forget. */
 export const RETAINED_FIELDS = [
   'id', 'workspace_id', 'status', 'merged_into_id',
-  'total_sessions', 'total_pageviews', 'total_events', 'total_time_seconds', 'avg_scroll_depth', 'ltv_cents',
+  'ltv_cents',
   'inserted_at', 'updated_at'
 ] as const satisfies readonly (keyof VisitorRecord)[]
 

@@ -98,10 +98,12 @@ t.test('#45 chain: resolve anon → resolve anon+fp → identify cid: one visito
 })
 
 t.test('#46 two visitors with events both identified with the same cid → survivor found by cid', async t => {
-  const a = result(identify(A({ total_events: 2 }), { person_external_id: 'cid' }))
-  const p = identify(B({ total_events: 3 }), { person_external_id: 'cid' }, { byExternalId: a })
+  // Their events stay with their browsers; the timeline reads every browser of the survivor
+  // (restated against the ingest spine: test/identity/resolve.test.ts checks it end to end).
+  const a = result(identify(A({ ltv_cents: 2 }), { person_external_id: 'cid' }))
+  const p = identify(B({ ltv_cents: 3 }), { person_external_id: 'cid' }, { byExternalId: a })
   if (p.kind !== 'merge') throw new Error(`expected merge, got ${p.kind}`)
-  t.equal(p.survivor.total_events, 5, 'timeline counts both visitors\' events')
+  t.equal(p.survivor.ltv_cents, 5, 'lifetime value of both visitors')
   const rows = [p.survivor, ...p.losers.map(l => ({ ...l, ...p.loserPatches.find(x => x.id === l.id) }))]
   t.same(selectCandidates({ person_external_id: 'cid' }, rows, WS).map(v => v.id), [uuid(1)])
 })

@@ -70,21 +70,18 @@ t.test('partner: last-touch stays with the primary when it was active later', as
   t.same(partnerFields(merged), [uuid(1), uuid(101), uuid(201), uuid(2), uuid(102), uuid(202)])
 })
 
-t.test('counters sum; first_seen min; last_seen max; converted_at/identified_at earliest', async t => {
+t.test('ltv sums; first_seen min; last_seen max; converted_at/identified_at earliest', async t => {
   const a = older({
-    total_events: 3, total_pageviews: 2, total_sessions: 1, total_time_seconds: 30, ltv_cents: 1000,
+    ltv_cents: 1000,
     converted_at: at('2025-03-01T00:00:00Z'), identified_at: null
   })
   const b = newer({
-    total_events: 5, total_pageviews: 4, total_sessions: 2, total_time_seconds: 70, ltv_cents: 2500,
+    ltv_cents: 2500,
     converted_at: at('2025-02-15T00:00:00Z'), identified_at: at('2025-02-20T00:00:00Z')
   })
-  const c = visitor(uuid(3), { first_seen_at: at('2025-01-15T00:00:00Z'), last_seen_at: at('2025-01-20T00:00:00Z'), total_events: 1, ltv_cents: 1 })
+  const c = visitor(uuid(3), { first_seen_at: at('2025-01-15T00:00:00Z'), last_seen_at: at('2025-01-20T00:00:00Z'), ltv_cents: 1 })
   const m = mergeVisitors(a, [b, c], NOW)
-  t.same(
-    [m.total_events, m.total_pageviews, m.total_sessions, m.total_time_seconds, m.ltv_cents],
-    [9, 6, 3, 100, 3501]
-  )
+  t.equal(m.ltv_cents, 3501)
   t.same(m.first_seen_at, at('2025-01-01T00:00:00Z'))
   t.same(m.last_seen_at, at('2025-04-01T00:00:00Z'))
   t.same(m.converted_at, at('2025-02-15T00:00:00Z'))
@@ -93,11 +90,10 @@ t.test('counters sum; first_seen min; last_seen max; converted_at/identified_at 
   t.same(m.inserted_at, a.inserted_at, 'the survivor row keeps its own insert time')
 })
 
-t.test('scores: scroll depth weighted by pageviews, risk and quality take the max', async t => {
+t.test('scores: risk and quality take the max', async t => {
   const m = mergeVisitors(
-    older({ avg_scroll_depth: 50, total_pageviews: 1, fraud_risk_score: 0.2, lead_quality_score: null }),
-    [newer({ avg_scroll_depth: 80, total_pageviews: 3, fraud_risk_score: 0.7, lead_quality_score: 40 })], NOW)
-  t.equal(m.avg_scroll_depth, 72.5)
+    older({ fraud_risk_score: 0.2, lead_quality_score: null }),
+    [newer({ fraud_risk_score: 0.7, lead_quality_score: 40 })], NOW)
   t.equal(m.fraud_risk_score, 0.7)
   t.equal(m.lead_quality_score, 40)
 })
@@ -191,13 +187,13 @@ for (const [name, survivorEntry, loserEntry, want] of HISTORY) {
 }
 
 t.test('merge is order-independent for the survivor facts', async t => {
-  const a = older({ fingerprints: ['f1'], total_events: 2, geo: { country: 'US' } })
-  const b = newer({ fingerprints: ['f2'], total_events: 3 })
-  const c = visitor(uuid(3), { first_seen_at: at('2025-06-01T00:00:00Z'), fingerprints: ['f3'], total_events: 4, geo: { country: 'FR' } })
+  const a = older({ fingerprints: ['f1'], ltv_cents: 2, geo: { country: 'US' } })
+  const b = newer({ fingerprints: ['f2'], ltv_cents: 3 })
+  const c = visitor(uuid(3), { first_seen_at: at('2025-06-01T00:00:00Z'), fingerprints: ['f3'], ltv_cents: 4, geo: { country: 'FR' } })
   const x = planMergeGroup([c, b, a], NOW).survivor
   const y = planMergeGroup([a, c, b], NOW).survivor
   t.same({ ...x, fingerprints: [...x.fingerprints].sort() }, { ...y, fingerprints: [...y.fingerprints].sort() })
-  t.equal(x.total_events, 9)
+  t.equal(x.ltv_cents, 9)
 })
 
 t.test('misuse throws: different workspaces, merged rows, different external ids', async t => {

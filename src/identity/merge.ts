@@ -135,15 +135,6 @@ function maxNumber (values: readonly (number | null)[]): number | null {
   return present.length === 0 ? null : Math.max(...present)
 }
 
-// Scroll depth is a per-pageview average, so weigh each record by its pageviews.
-function weightedScrollDepth (visitors: readonly VisitorRecord[]): number | null {
-  const measured = visitors.filter(v => v.avg_scroll_depth !== null)
-  if (measured.length === 0) return null
-  const weight = measured.reduce((sum, v) => sum + v.total_pageviews, 0)
-  if (weight === 0) return measured.reduce((sum, v) => sum + (v.avg_scroll_depth ?? 0), 0) / measured.length
-  return measured.reduce((sum, v) => sum + (v.avg_scroll_depth ?? 0) * v.total_pageviews, 0) / weight
-}
-
 const sum = (visitors: readonly VisitorRecord[], pick: (v: VisitorRecord) => number): number =>
   visitors.reduce((total, v) => total + pick(v), 0)
 
@@ -199,15 +190,9 @@ export function mergeVisitors (survivor: VisitorRecord, losers: readonly Visitor
     connector_identifiers: Object.assign({}, ...newestLast.map(v => v.connector_identifiers)) as JsonObject,
     geo: { ...(byAge.find(v => !isEmpty(v.geo))?.geo ?? {}) },
     device: { ...(byAge.find(v => !isEmpty(v.device))?.device ?? {}) },
-    total_sessions: sum(all, v => v.total_sessions),
-    total_pageviews: sum(all, v => v.total_pageviews),
-    total_events: sum(all, v => v.total_events),
-    total_time_seconds: sum(all, v => v.total_time_seconds),
     ltv_cents: sum(all, v => v.ltv_cents),
-    avg_scroll_depth: weightedScrollDepth(all),
     lead_quality_score: maxNumber(all.map(v => v.lead_quality_score)),
     fraud_risk_score: maxNumber(all.map(v => v.fraud_risk_score)),
-    top_pages: unionInOrder<JsonValue>(all.map(v => v.top_pages), canonicalJson),
     status: mergedStatus(all.map(v => v.status)),
     merged_into_id: null,
     identified_at: minDate(all.map(v => v.identified_at)),

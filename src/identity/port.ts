@@ -3,7 +3,6 @@
 // their own write transaction so the event and its visitor commit together.
 import type postgres from 'postgres'
 import type { Source } from '../classify/index.js'
-import type { EventRollup } from './event-rollup.js'
 
 export interface ResolveInput {
   ga_id?: string | null
@@ -19,12 +18,6 @@ export interface ResolveInput {
   geo?: Record<string, unknown> | null
   device?: Record<string, unknown> | null
   occurred_at: Date
-  /**
-   * The recorded event's effect on the visitor (counters, LTV, status, first conversion) and the
-   * browser ids it carried, applied while the row is held so the batch writes each visitor once.
-   */
-  rollup?: EventRollup
-  browser_ids?: Record<string, string>
 }
 
 export interface IdentityPort {

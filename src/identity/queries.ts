@@ -11,9 +11,9 @@ export type Tx = postgres.TransactionSql | postgres.Sql
 export const VISITOR_COLUMNS = Object.keys(blankVisitor('', '', new Date(0))) as Array<keyof VisitorRecord>
 const JSON_COLUMNS: ReadonlySet<string> = new Set([
   'person_metadata', 'first_source', 'last_source', 'attribution_path', 'click_id_params', 'click_id_history',
-  'connector_identifiers', 'geo', 'device', 'top_pages'
+  'connector_identifiers', 'geo', 'device'
 ])
-const NUMERIC_COLUMNS = ['avg_scroll_depth', 'lead_quality_score', 'fraud_risk_score'] as const
+const NUMERIC_COLUMNS = ['lead_quality_score', 'fraud_risk_score'] as const
 
 /** A database row → VisitorRecord (numeric columns arrive as strings). */
 export function toVisitor (row: Record<string, unknown>): VisitorRecord {
@@ -63,7 +63,8 @@ export async function findCandidatesForBatch (sql: Tx, workspaceId: string, batc
   // One indexed branch per signal kind actually supplied, as a UNION: an OR over every kind (with
   // empty arrays) makes the planner fall back to scanning the whole table.
   const branches: Array<postgres.PendingQuery<postgres.Row[]>> = []
-  if (gaIds.length > 0) branches.push(sql`select id from visitors where workspace_id = ${workspaceId} and ga_id = any(${gaIds}::text[])`)
+  // A browser belongs to the visitor its mapping names (a merge re-pointed it to the survivor).
+  if (gaIds.length > 0) branches.push(sql`select visitor_id as id from visitor_browsers where workspace_id = ${workspaceId} and ga_id = any(${gaIds}::text[])`)
   if (externalIds.length > 0) branches.push(sql`select id from visitors where workspace_id = ${workspaceId} and person_external_id = any(${externalIds}::text[])`)
   if (emails.length > 0) branches.push(sql`select id from visitors where workspace_id = ${workspaceId} and lower(person_email) = any(${emails}::text[]) and person_email is not null`)
   // Array signals are looked up one value at a time (`@> array[x]`): the planner estimates a
@@ -86,21 +87,46 @@ export async function findCandidatesForBatch (sql: Tx, workspaceId: string, batc
 }
 
 /**
- * The living survivors standing for merged rows that still carry a ga_id: a merge loser's browser
- * keeps sending its cookie, and it must keep resolving to the person it was merged into. Returns
- * ga_id → survivor row (row-locked), following merge chains.
+ * The living visitor each browser belongs to (visitor_browsers), row-locked when asked. The
+ * planner is shown that visitor holding the browser, whichever browser it saw last.
  */
-export async function findMergedGaIdSurvivors (sql: Tx, workspaceId: string, gaIds: readonly string[]): Promise<Map<string, VisitorRecord>> {
+export async function findBrowserOwners (sql: Tx, workspaceId: string, gaIds: readonly string[], lock = false): Promise<Map<string, VisitorRecord>> {
   const out = new Map<string, VisitorRecord>()
   if (gaIds.length === 0) return out
-  const merged = await sql<Array<{ ga_id: string, merged_into_id: string }>>`
-    select ga_id, merged_into_id from visitors
-    where workspace_id = ${workspaceId} and ga_id = any(${[...gaIds]}::text[]) and status = 'merged' and merged_into_id is not null`
-  for (const row of merged) {
-    const living = await findLiving(sql, workspaceId, row.merged_into_id, true)
-    if (living !== null && living.status !== 'merged') out.set(row.ga_id, living)
+  const rows = await sql`
+    select m.ga_id as browser, v.* from visitor_browsers m
+    join visitors v on v.workspace_id = m.workspace_id and v.id = m.visitor_id
+    where m.workspace_id = ${workspaceId} and m.ga_id = any(${[...gaIds]}::text[]) and v.status <> 'merged'
+    order by v.id ${lock ? sql`for update of v` : sql``}`
+  for (const row of rows) {
+    const { browser, ...visitor } = row
+    out.set(browser as string, toVisitor(visitor))
   }
   return out
+}
+
+/** Maps each browser to its visitor: the last resolution wins (a shared device moves to the person now using it). */
+export async function mapBrowsers (sql: Tx, workspaceId: string, pairs: ReadonlyArray<readonly [string, string]>, opts: { keepExisting?: boolean } = {}): Promise<void> {
+  const unique = new Map(pairs)
+  if (unique.size === 0) return
+  const gaIds = [...unique.keys()].sort()
+  await sql`
+    insert into visitor_browsers (workspace_id, ga_id, visitor_id)
+    select ${workspaceId}::uuid, g, v from unnest(${gaIds}::text[], ${gaIds.map(g => unique.get(g) as string)}::uuid[]) as t(g, v)
+    ${opts.keepExisting === true
+      ? sql`on conflict (workspace_id, ga_id) do nothing`
+      : sql`on conflict (workspace_id, ga_id) do update set visitor_id = excluded.visitor_id, mapped_at = now()
+      where visitor_browsers.visitor_id <> excluded.visitor_id`}`
+}
+
+/** Every browser of these visitors (UUID browser ids only: those that key events). */
+export async function browsersOf (sql: Tx, workspaceId: string, visitorIds: readonly string[]): Promise<Array<{ ga_id: string, visitor_id: string }>> {
+  if (visitorIds.length === 0) return []
+  return await sql<Array<{ ga_id: string, visitor_id: string }>>`
+    select ga_id, visitor_id from visitor_browsers
+    where workspace_id = ${workspaceId} and visitor_id = any(${[...visitorIds]}::uuid[])
+      and ga_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+    order by mapped_at desc, ga_id`
 }
 
 export async function insertVisitors (sql: Tx, rows: readonly VisitorRecord[]): Promise<void> {

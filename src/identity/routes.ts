@@ -6,10 +6,11 @@ import { Type } from 'typebox'
 import { errorResponses, ValidationFailed } from '../errors.js'
 import { workspaceOf } from '../auth/index.js'
 import { classifySource, queryParamsFromUrl, safeHttpUrl, urlHost } from '../classify/index.js'
-import { visitorTimeline } from '../events/queries.js'
+import { browserTimeline } from '../events/queries.js'
 import { EventReply } from '../events/schemas.js'
 import { cleanSignals, cleanUuid, suppliedSignals } from './signals.js'
-import { findByExternalId, findLiving, listVisitors } from './queries.js'
+import { browsersOf, findByExternalId, findLiving, listVisitors } from './queries.js'
+import { visitorProfile } from './profile.js'
 import { VisitorNotFound } from './errors.js'
 import { identifyWithAddress } from '../conversions/address-fields.js'
 import { inRetriedTransaction } from './retry.js'
@@ -40,7 +41,9 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     schema: { tags, security, querystring: Pagination, response: { 200: Type.Object({ visitors: Type.Array(Type.Ref('Visitor')), limit: Type.Integer(), offset: Type.Integer() }), ...errorResponses } }
   }, async req => {
     const { limit, offset } = req.query
-    return { visitors: await listVisitors(sql, workspaceOf(req), limit, offset), limit, offset }
+    const ws = workspaceOf(req)
+    const visitors = await listVisitors(sql, ws, limit, offset)
+    return { visitors: await Promise.all(visitors.map(async v => await visitorProfile(sql, ws, v))), limit, offset }
   })
 
   // GET /ga/api/visitors/by-external-id/:external_id – the living visitor holding it
@@ -49,7 +52,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
   }, async req => {
     const found = await findByExternalId(sql, workspaceOf(req), req.params.external_id)
     if (found === null) throw new VisitorNotFound()
-    return found
+    return await visitorProfile(sql, workspaceOf(req), found)
   })
 
   app.get('/ga/api/visitors/:id', {
@@ -58,7 +61,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
       description: 'A visitor. The id of a merged visitor answers with the survivor it was merged into (check `id`).',
       response: { 200: Type.Ref('Visitor'), ...errorResponses }
     }
-  }, async req => await living(workspaceOf(req), req.params.id))
+  }, async req => await visitorProfile(sql, workspaceOf(req), await living(workspaceOf(req), req.params.id)))
 
   app.get('/ga/api/visitors/:id/timeline', {
     schema: {
@@ -70,13 +73,15 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const ws = workspaceOf(req)
     const visitor = await living(ws, req.params.id)
     const { limit, offset } = req.query
-    return { events: await visitorTimeline(sql, ws, visitor.id, limit, offset), limit, offset }
+    const browsers = (await browsersOf(sql, ws, [visitor.id])).map(b => b.ga_id)
+    return { events: await browserTimeline(sql, ws, browsers, visitor.id, limit, offset), limit, offset }
   })
 
   app.get('/ga/api/visitors/:id/attribution', {
     schema: { tags, security, params: IdParams, response: { 200: AttributionReply, ...errorResponses } }
   }, async req => {
-    const v = await living(workspaceOf(req), req.params.id)
+    const ws = workspaceOf(req)
+    const v = await visitorProfile(sql, ws, await living(ws, req.params.id))
     return {
       attribution_path: v.attribution_path,
       first_source: v.first_source,
@@ -108,7 +113,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
       throw new ValidationFailed({ signals: 'at least one usable signal is required: ga_id, anonymous_id, fingerprint, person_external_id, person_email or click_id' })
     }
     const { visitor } = await inRetriedTransaction(sql, async tx => await service.resolve(tx, ws, signals))
-    return visitor
+    return await visitorProfile(sql, ws, visitor)
   })
 
   // POST /ga/api/visitors/:id/identify – attach person fields; merges with the holder of the same external id or email
@@ -122,7 +127,8 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const ws = workspaceOf(req)
     const uuid = cleanUuid(req.params.id)
     if (uuid === undefined) throw new VisitorNotFound()
-    return await inRetriedTransaction(sql, async tx => await service.identify(tx, ws, uuid, identifyWithAddress(req.body)))
+    const visitor = await inRetriedTransaction(sql, async tx => await service.identify(tx, ws, uuid, identifyWithAddress(req.body)))
+    return await visitorProfile(sql, ws, visitor)
   })
 
   // DELETE /ga/api/visitors/:id – GDPR forget

@@ -31,6 +31,8 @@ export const VisitorReply = Type.Object({
   total_sessions: Type.Integer(),
   total_pageviews: Type.Integer(),
   total_events: Type.Integer(),
+  total_time_seconds: Type.Integer(),
+  ga_ids: Type.Array(Type.String(), { description: 'The browsers (ga_id) mapped to this visitor' }),
   ltv_cents: Type.Integer(),
   identified_at: NullableTime,
   converted_at: NullableTime,

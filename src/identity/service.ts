@@ -10,12 +10,13 @@ import { planIdentify, cleanPersonAttrs, type RawPersonAttrs } from './identify.
 import { scrubVisitor } from './forget.js'
 import { persistMerge, type MergeWrite } from './persist-merge.js'
 import { CandidatePool } from './batch-pool.js'
-import { applyEventRollup } from './event-rollup.js'
 import { signalLockKeys, sortLockKeys, visitorLockKey } from './locks.js'
 import {
-  clusterIds, findByEmail, findByExternalId, findCandidatesForBatch, findLiving, findMergedGaIdSurvivors, insertVisitor, insertVisitors, toVisitor, updateVisitor, type Tx
+  browsersOf, clusterIds, findBrowserOwners, findByEmail, findByExternalId, findCandidatesForBatch, findLiving, insertVisitor, insertVisitors, mapBrowsers, toVisitor, updateVisitor, type Tx
 } from './queries.js'
 import type { JsonObject, VisitorRecord } from './visitor.js'
+import { deleteBrowserEvents } from '../events/queries.js'
+import { deleteBrowserSessions } from '../sessions/queries.js'
 import { IdentityConflict, VisitorNotFound } from './errors.js'
 
 export interface IdentityServiceDeps {
@@ -63,15 +64,6 @@ function withMergedAlias (pool: CandidatePool, signals: Signals, aliases: Map<st
   return [...found, { ...current, ga_id: signals.ga_id ?? null }]
 }
 
-/** Folds the event being recorded into the visitor row the batch is about to write. */
-function withRecordedEvent (v: VisitorRecord, input: ResolveInput, at: Date): VisitorRecord {
-  let out = input.rollup === undefined ? v : applyEventRollup(v, input.rollup, at)
-  if (input.browser_ids !== undefined && Object.keys(input.browser_ids).length > 0) {
-    out = { ...out, connector_identifiers: { ...out.connector_identifiers, ...input.browser_ids } }
-  }
-  return out
-}
-
 // Candidate rows can change between the search and their row lock (a concurrent merge folds one
 // away): one locked search for every observation, repeated under the locks until the set is stable.
 async function stableBatchCandidates (sql: Tx, ws: string, batch: readonly Signals[]): Promise<VisitorRecord[]> {
@@ -110,9 +102,11 @@ export function createIdentityService (deps: IdentityServiceDeps) {
   async function resolveLocked (sql: Tx, ws: string, signals: Signals): Promise<{ visitor: VisitorRecord, kind: ResolutionPlan['kind'] }> {
     const at = now()
     const pool = new CandidatePool(await stableBatchCandidates(sql, ws, [signals]))
-    const aliases = await findMergedGaIdSurvivors(sql, ws, signals.ga_id === undefined ? [] : [signals.ga_id])
+    const aliases = await findBrowserOwners(sql, ws, signals.ga_id === undefined ? [] : [signals.ga_id], true)
     const plan = planResolution(signals, withMergedAlias(pool, signals, aliases), at, { id: uuidv7(), workspace_id: ws })
-    return { visitor: await persistPlan(sql, plan, at), kind: plan.kind }
+    const visitor = await persistPlan(sql, plan, at)
+    if (signals.ga_id !== undefined) await mapBrowsers(sql, ws, [[signals.ga_id, visitor.id]])
+    return { visitor, kind: plan.kind }
   }
 
   /**
@@ -126,7 +120,7 @@ export function createIdentityService (deps: IdentityServiceDeps) {
     await lockKeys(sql, all.flatMap(s => signalLockKeys(deps.schema, ws, s)))
     const pool = new CandidatePool(await stableBatchCandidates(sql, ws, all))
     const gaIds = [...new Set(all.map(s => s.ga_id).filter((g): g is string => g !== undefined))]
-    const mergedAliases = await findMergedGaIdSurvivors(sql, ws, gaIds)
+    const mergedAliases = await findBrowserOwners(sql, ws, gaIds, true)
     const pendingInserts = new Map<string, VisitorRecord>()
     const pendingUpdates = new Map<string, VisitorRecord>()
     const writePending = async (): Promise<void> => {
@@ -144,22 +138,22 @@ export function createIdentityService (deps: IdentityServiceDeps) {
     const ids: string[] = []
     for (const [n, signals] of all.entries()) {
       const at = now()
-      const withEvent = (v: VisitorRecord): VisitorRecord => withRecordedEvent(v, inputs[n], at)
       let plan = planResolution(signals, withMergedAlias(pool, signals, mergedAliases), at, { id: uuidv7(), workspace_id: ws })
       if (plan.kind === 'conflict') {
         deps.log.warn({ visitor_ids: plan.visitorIds, reason: plan.reason }, 'identity.conflict')
         plan = plan.fallback
       }
-      if (plan.kind === 'create') { const v = withEvent(plan.visitor); pendingInserts.set(v.id, v); pool.put(v); ids.push(v.id); continue }
-      if (plan.kind === 'update') { const v = withEvent(plan.visitor); stage(v); ids.push(v.id); continue }
+      if (plan.kind === 'create') { const v = plan.visitor; pendingInserts.set(v.id, v); pool.put(v); ids.push(v.id); continue }
+      if (plan.kind === 'update') { const v = plan.visitor; stage(v); ids.push(v.id); continue }
       await writePending()
-      const survivor = withEvent(plan.survivor)
+      const survivor = plan.survivor
       await persistMerge(sql, { survivor, loserPatches: plan.loserPatches, reason: plan.reason, decidingSignals: plan.decidingSignals, now: at, announce: deps.announce })
       for (const loser of plan.losers) pool.remove(loser.id)
       pool.put(survivor)
       ids.push(survivor.id)
     }
     await writePending()
+    await mapBrowsers(sql, ws, all.flatMap((s, n) => s.ga_id === undefined ? [] : [[s.ga_id, ids[n]] as const]))
     return ids
   }
 
@@ -213,9 +207,10 @@ export function createIdentityService (deps: IdentityServiceDeps) {
     await lockKeys(sql, [visitorLockKey(deps.schema, ws, root.id)])
     const ids = await clusterIds(sql, ws, root.id)
     const rows = await sql`select * from visitors where workspace_id = ${ws} and id = any(${ids}::uuid[]) order by id for update`
-    const deleted = await sql<Array<{ id: string }>>`delete from events where workspace_id = ${ws} and visitor_id = any(${ids}::uuid[]) returning id`
-    if (deleted.length > 0) await sql`delete from event_keys where workspace_id = ${ws} and event_id = any(${deleted.map(r => r.id)}::uuid[])`
-    await sql`delete from sessions where workspace_id = ${ws} and visitor_id = any(${ids}::uuid[])`
+    const browsers = (await browsersOf(sql, ws, ids)).map(b => b.ga_id)
+    await deleteBrowserEvents(sql, ws, browsers)
+    await deleteBrowserSessions(sql, ws, browsers)
+    await sql`delete from visitor_browsers where workspace_id = ${ws} and visitor_id = any(${ids}::uuid[])`
     await sql`update connector_dispatches set source_context = null, payload = null, last_error = null, updated_at = now()
       where workspace_id = ${ws} and visitor_id = any(${ids}::uuid[])`
     const at = now()

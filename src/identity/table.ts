@@ -2,7 +2,7 @@
 // workspace_id (DESIGN §1: Citus-ready). No foreign keys, as upstream: ids are plain UUIDs.
 import { sql } from 'drizzle-orm'
 import {
-  bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
+  bigint, check, index, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
 import { VISITOR_STATUSES } from './visitor.js'
 
@@ -39,14 +39,8 @@ export const visitors = pgTable('visitors', {
   connectorIdentifiers: jsonb('connector_identifiers').notNull().default({}),
   geo: jsonb('geo').notNull().default({}),
   device: jsonb('device').notNull().default({}),
-  totalSessions: integer('total_sessions').notNull().default(0),
-  totalPageviews: integer('total_pageviews').notNull().default(0),
-  totalEvents: integer('total_events').notNull().default(0),
-  totalTimeSeconds: integer('total_time_seconds').notNull().default(0),
-  avgScrollDepth: numeric('avg_scroll_depth'),
   leadQualityScore: numeric('lead_quality_score'),
   fraudRiskScore: numeric('fraud_risk_score'),
-  topPages: jsonb('top_pages').notNull().default([]),
   status: text('status').notNull().default('anonymous'),
   mergedIntoId: uuid('merged_into_id'),
   identifiedAt: tz('identified_at'),
@@ -85,37 +79,18 @@ export const visitorMerges = pgTable('visitor_merges', {
 ])
 
 /**
- * Sessions (reference §1.4). Kept minimal: the identity graph re-points them on merge and forget
- * deletes them; the sessionizer that fills them belongs to the tracking feature.
+ * Browsers of a visitor (DESIGN §5): events are keyed by the browser id `ga_id` and never name a
+ * visitor; this mapping joins them to the person once one matters. A merge re-points rows here
+ * instead of rewriting events. A visitor created without a browser (REST) maps its own id.
  */
-export const sessions = pgTable('sessions', {
-  id: uuid('id').notNull(),
+export const visitorBrowsers = pgTable('visitor_browsers', {
   workspaceId: uuid('workspace_id').notNull(),
+  // Text, as the identity signal is: REST callers may name browsers their own way. Browser events
+  // carry UUIDs, compared as text (`ga_id = e.ga_id::text`).
+  gaId: text('ga_id').notNull(),
   visitorId: uuid('visitor_id').notNull(),
-  anonymousId: text('anonymous_id'),
-  startedAt: tz('started_at').notNull().defaultNow(),
-  lastEventAt: tz('last_event_at').notNull().defaultNow(),
-  entryUrl: text('entry_url'),
-  entryPage: text('entry_page'),
-  exitPage: text('exit_page'),
-  pageviews: integer('pageviews').notNull().default(0),
-  events: integer('events').notNull().default(0),
-  durationSeconds: integer('duration_seconds').notNull().default(0),
-  engagedSeconds: integer('engaged_seconds').notNull().default(0),
-  isBounce: boolean('is_bounce').notNull().default(true),
-  isEngaged: boolean('is_engaged').notNull().default(false),
-  sourcePlatform: text('source_platform'),
-  sourceMedium: text('source_medium'),
-  sourceCampaign: text('source_campaign'),
-  clickId: uuid('click_id'),
-  deviceType: text('device_type'),
-  browser: text('browser'),
-  os: text('os'),
-  insertedAt: tz('inserted_at').notNull().defaultNow(),
-  updatedAt: tz('updated_at').notNull().defaultNow()
+  mappedAt: tz('mapped_at').notNull().defaultNow()
 }, t => [
-  primaryKey({ name: 'sessions_pk', columns: [t.workspaceId, t.id] }),
-  index('sessions_visitor_idx').on(t.workspaceId, t.visitorId, t.lastEventAt.desc()),
-  index('sessions_anon_idx').on(t.workspaceId, t.anonymousId, t.lastEventAt.desc()).where(sql`${t.anonymousId} is not null`),
-  index('sessions_started_idx').on(t.workspaceId, t.startedAt.desc())
+  primaryKey({ name: 'visitor_browsers_pk', columns: [t.workspaceId, t.gaId] }),
+  index('visitor_browsers_visitor_idx').on(t.workspaceId, t.visitorId)
 ])

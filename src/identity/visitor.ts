@@ -65,14 +65,8 @@ export interface VisitorRecord {
   connector_identifiers: JsonObject
   geo: JsonObject
   device: JsonObject
-  total_sessions: number
-  total_pageviews: number
-  total_events: number
-  total_time_seconds: number
-  avg_scroll_depth: number | null
   lead_quality_score: number | null
   fraud_risk_score: number | null
-  top_pages: JsonValue[]
   status: VisitorStatus
   merged_into_id: string | null
   identified_at: Date | null
@@ -114,14 +108,8 @@ export function blankVisitor (id: string, workspaceId: string, now: Date): Visit
     connector_identifiers: {},
     geo: {},
     device: {},
-    total_sessions: 0,
-    total_pageviews: 0,
-    total_events: 0,
-    total_time_seconds: 0,
-    avg_scroll_depth: null,
     lead_quality_score: null,
     fraud_risk_score: null,
-    top_pages: [],
     status: 'anonymous',
     merged_into_id: null,
     identified_at: null,

@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify'
 import type postgres from 'postgres'
 import { openGeoReader, type GeoLookup } from '../classify/index.js'
 import { deriveKey } from '../config.js'
-import { IngestBuffer, type IngestStats } from '../events/ingest-buffer.js'
-import type { IdentityPort } from '../identity/port.js'
+import type { IngestStats } from '../events/ingest-buffer.js'
+import type { Tx } from '../events/spine.js'
 import { decodeInvalidation, LinkCache } from './cache.js'
-import { createClickFlush, type ClickInput } from './clicks.js'
+import { clickItem, countOnLinks, decideUniques, type ClickInput } from './clicks.js'
 import { loadRedirectLink } from './lookup.js'
 import { addLinkCounters, LINKS_CHANNEL, pruneUniqueWindows } from './queries.js'
 import crudRoutes from './routes/crud.js'
@@ -25,6 +25,8 @@ export interface LinksApi {
   linkCountersAdd: (tx: postgres.TransactionSql | postgres.Sql, linkId: string, add: { leads?: number, sales?: number, revenueCents?: number }) => Promise<void>
   /** Resolves when every click received so far is committed (tests, benches). */
   flushClicks: () => Promise<void>
+  /** A click as a spine item (the /ga/t/click door builds its clicks the same way). */
+  clickItem: (click: ClickInput) => ReturnType<typeof clickItem>
   readonly clickStats: IngestStats & { dropped: number }
   readonly cache: LinkCache
 }
@@ -49,30 +51,19 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
 
   const cache = new LinkCache(async (domain, key) => await loadRedirectLink(sql, domain, key))
   const dropped = { count: 0 }
-  const buffer = new IngestBuffer<ClickInput>({
-    name: 'link-clicks',
-    flush: createClickFlush({
-      sql,
-      identity: () => (app.hasDecorator('identity') ? (app as unknown as { identity: IdentityPort }).identity : null),
-      geo,
-      ipMode: config.ipMode,
-      ownDomains: config.ownDomains,
-      hashKey: deriveKey(config.secret, 'ga-link-unique-click'),
-      onIdentityError: err => { app.log.warn({ err }, 'links.identity_failed') },
-      hooks: () => (app.hasDecorator('hooks') ? app.hooks : null)
-    }),
-    flushMs: config.ingest.flushMs,
-    maxBatch: config.ingest.maxBatch,
-    maxPending: config.ingest.maxPending,
-    // Issue 5: every click in the database within 1 s, also under overload (redirects wait instead).
-    maxLagMs: 900,
-    // One flush at a time, so batches commit in arrival order: a click carrying the cookie that an
-    // earlier cookie-less click just minted must see that click's unique-window claim, or both
-    // count as unique (two concurrent flushes raced on it). Costs ~25% of the bench's click rate.
-    concurrency: 1,
-    onError: (err, size) => { app.log.warn({ err, size }, 'links.click_flush_failed') }
+  const clickDeps = { geo, ownDomains: config.ownDomains }
+  const hashKey = deriveKey(config.secret, 'ga-link-unique-click')
+  // Clicks travel the spine like every event; this feature decides their uniqueness before they
+  // are inserted and keeps its counters in the same transaction.
+  app.spine.consume({
+    name: 'links.unique-clicks',
+    phase: 'before-insert',
+    handle: async (items, tx) => {
+      const clicks = items.filter(i => i.row.event_type === 'link_click' && i.row.link_id !== null)
+      if (clicks.length > 0) await decideUniques(tx as Tx, clicks, hashKey)
+    }
   })
-  app.jobs.add({ name: 'links.click-buffer', start: () => {}, stop: async () => { await buffer.close() } })
+  app.spine.consume({ name: 'links.counters', phase: 'in-transaction', handle: async (items, tx) => { await countOnLinks(tx as Tx, items) } })
 
   let pruneTimer: NodeJS.Timeout | null = null
   app.jobs.add({
@@ -90,8 +81,9 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
     linkCountersAdd: async (tx, linkId, add) => {
       await addLinkCounters(tx, new Map([[linkId, { leads: add.leads, sales: add.sales, revenueCents: add.revenueCents }]]))
     },
-    flushClicks: async () => { await buffer.idle() },
-    get clickStats () { return { ...buffer.stats, dropped: dropped.count } },
+    flushClicks: async () => { await app.spine.idle() },
+    clickItem: click => clickItem(click, clickDeps),
+    get clickStats () { return { ...app.spine.stats, dropped: dropped.count } },
     cache
   } satisfies LinksApi)
 
@@ -111,9 +103,10 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
     // when the database is failing is a click past the bound dropped, counted and logged.
     // Queued at once (the usual case) answers synchronously: no promise per click.
     record: click => {
-      if (buffer.push(click)) return undefined
+      const item = clickItem(click, clickDeps)
+      if (app.spine.push(item)) return undefined
       return (async () => {
-        if (await buffer.pushWhenRoom(click, 2000)) return
+        if (await app.spine.pushWhenRoom(item, 2000)) return
         dropped.count++
         if (dropped.count % 1000 === 1) app.log.error({ dropped: dropped.count }, 'links.clicks_dropped')
       })()
@@ -153,4 +146,4 @@ async function listenForInvalidations (app: FastifyInstance, cache: LinkCache): 
   })
 }
 
-export default fp(linksPlugin, { name: 'links', fastify: '5.x', dependencies: ['core', 'auth'] })
+export default fp(linksPlugin, { name: 'links', fastify: '5.x', dependencies: ['core', 'auth', 'recorder'] })

@@ -1,6 +1,5 @@
 // Row → API JSON. The password hash and workspace never leave; `password_protected` says whether one is set.
-import type { ClickReply, LinkReply } from './schemas.js'
-import type { ClickListRow } from './queries.js'
+import type { LinkReply } from './schemas.js'
 import type { LinkRow } from './table.js'
 
 export function shortUrl (domain: string, key: string): string {
@@ -42,10 +41,6 @@ export function linkJson (row: LinkRow): LinkReply {
     created_at: iso(row.createdAt) as string,
     updated_at: iso(row.updatedAt) as string
   }
-}
-
-export function clickJson (row: ClickListRow): ClickReply {
-  return { ...row, occurred_at: row.occurred_at.toISOString() }
 }
 
 // drizzle's second pool may hand back strings for timestamps; accept both.

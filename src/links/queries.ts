@@ -3,9 +3,8 @@
 import { and, desc, eq, ilike, isNull, or, sql as dsql, arrayContains, type SQL } from 'drizzle-orm'
 import type postgres from 'postgres'
 import type { Db, Sql } from '../db/client.js'
-import { bulkInsert } from '../db/bulk-insert.js'
+import { eventReply, type EventRow } from '../events/columns.js'
 import { links, type LinkRow, type NewLinkRow } from './table.js'
-import type { StoredEventColumns } from '../events/row.js'
 
 export const LINKS_CHANNEL = 'ga_links'
 
@@ -111,25 +110,6 @@ export async function findDomainSettings (sql: Sql, domain: string): Promise<Rec
 
 // ---- clicks ------------------------------------------------------------------------------------
 
-export interface ClickEventRow extends StoredEventColumns {
-  visitor_id: string | null
-  event_type: 'link_click'
-  link_id: string
-  click_id: string
-  url: string
-  host: string
-  path: string
-  properties: Record<string, unknown>
-  unique_click: boolean
-  qr: boolean
-}
-
-export async function insertClickEvents (tx: postgres.TransactionSql, rows: ClickEventRow[]): Promise<void> {
-  if (rows.length === 0) return
-  // Every row comes from one builder, so the first row's keys are the batch's columns.
-  await bulkInsert(tx, 'events', Object.keys(rows[0]), rows as unknown as ReadonlyArray<Record<string, unknown>>)
-}
-
 export interface UniqueCandidate { linkId: string, visitorKey: string, at: Date }
 
 /**
@@ -189,36 +169,13 @@ export async function pruneUniqueWindows (sql: Sql, now = new Date()): Promise<n
   return result.count
 }
 
-export interface ClickListRow {
-  id: string
-  click_id: string | null
-  visitor_id: string | null
-  url: string | null
-  referrer: string | null
-  ip_address: string | null
-  user_agent: string | null
-  device_type: string | null
-  browser: string | null
-  os: string | null
-  bot: boolean
-  bot_name: string | null
-  country: string | null
-  qr: boolean
-  unique_click: boolean | null
-  source_platform: string | null
-  source_medium: string | null
-  source_campaign: string | null
-  channel: string | null
-  properties: Record<string, unknown>
-  occurred_at: Date
-}
-
-export async function listLinkClicks (sql: Sql, workspaceId: string, linkId: string, limit: number, offset: number): Promise<ClickListRow[]> {
-  return await sql<ClickListRow[]>`
-    select id, click_id, visitor_id, url, referrer, host(ip_address) as ip_address, user_agent, device_type, browser, os,
-           bot, bot_name, country, qr, unique_click, source_platform, source_medium, source_campaign, channel, properties, occurred_at
-    from events
-    where workspace_id = ${workspaceId} and link_id = ${linkId} and event_type = 'link_click'
-    order by occurred_at desc, id desc
+/** The newest clicks of a link, as the API's event JSON (rows through eventReply). */
+export async function listLinkClicks (sql: Sql, workspaceId: string, linkId: string, limit: number, offset: number): Promise<Array<Record<string, unknown>>> {
+  const rows = await sql<Array<EventRow & { visitor_id: string | null }>>`
+    select e.*, m.visitor_id from events e
+    left join visitor_browsers m on m.workspace_id = e.workspace_id and m.ga_id = e.ga_id::text
+    where e.workspace_id = ${workspaceId} and e.link_id = ${linkId} and e.event_type = 'link_click'
+    order by e.occurred_at desc, e.id desc
     limit ${limit} offset ${offset}`
+  return rows.map(r => eventReply(r, r.visitor_id))
 }

@@ -1,21 +1,14 @@
-// The BeaconSink wired to the rest of the service:
-//   events      → app.recorder (one validation/enrichment path, group commit through the ingest
-//                 buffer, dedupe of the client event_id in event_keys for ≥ 24 h);
-//   engagement  → the recorder too, but only for an existing, unambiguous visitor (reference §4.7);
-//   reconcile   → app.identity in one short transaction (identity update, no event row);
-//   /click      → the links feature's click flush (unique clicks, counters, identity) through a
-//                 buffer of our own, awaited: the answer is sent after the click committed.
+// The BeaconSink wired to the rest of the service. Every door leads onto the one spine:
+//   events      → app.recorder (validation, enrichment, dedupe of the client event_id for ≥ 24 h);
+//                 identify/lead/sale and person claims make a person, other events stay the browser's;
+//   engagement  → the recorder too; the sessions consumer drops it when its browser has no live session;
+//   reconcile   → app.identity in one short transaction, only when the beacon claims a person;
+//   /click      → a link click item enqueued (durable: answered once committed).
 import type { FastifyInstance } from 'fastify'
-import { openGeoReader, parseUserAgent, queryParamsFromUrl, type GeoLookup } from '../classify/index.js'
-import { deriveKey } from '../config.js'
+import { parseUserAgent, queryParamsFromUrl } from '../classify/index.js'
 import { uuidv7 } from '../db/uuid.js'
 import { IdempotencyKeyReused } from '../events/errors.js'
-import { IngestBuffer } from '../events/ingest-buffer.js'
-import type { RecordInput } from '../events/types.js'
-import { VisitorNotFound } from '../identity/errors.js'
-import { findCandidates } from '../identity/queries.js'
-import { cleanSignals } from '../identity/signals.js'
-import { createClickFlush, type ClickInput } from '../links/clicks.js'
+import type { RecordContext, RecordInput } from '../events/types.js'
 import { isExpired } from '../links/lookup.js'
 import type { BeaconIdentity } from './cookies.js'
 import { LinkExpired, LinkNotFound } from '../links/errors.js'
@@ -67,38 +60,10 @@ async function deduped (work: Promise<unknown>): Promise<void> {
 }
 
 export function createRecorderSink (app: FastifyInstance): BeaconSink {
-  const { config, database } = app
-  const { sql } = database
-  let geo: GeoLookup | null | undefined
-  const geoReader = (): GeoLookup | null => {
-    if (geo === undefined) {
-      try { geo = openGeoReader(config.geoipDb ?? undefined) } catch (err) { app.log.warn({ err }, 'tracking.geo_unavailable'); geo = null }
-    }
-    return geo
-  }
+  const { sql } = app.database
 
-  const clicks = new IngestBuffer<ClickInput>({
-    name: 'beacon-clicks',
-    flush: async items => {
-      await createClickFlush({
-        sql,
-        identity: () => app.identity,
-        geo: geoReader(),
-        ipMode: config.ipMode,
-        ownDomains: config.ownDomains,
-        hashKey: deriveKey(config.secret, 'ga-link-unique-click'),
-        onIdentityError: err => { app.log.warn({ err }, 'tracking.click_identity_failed') }
-      })(items)
-    },
-    flushMs: config.ingest.flushMs,
-    maxBatch: config.ingest.maxBatch,
-    maxPending: config.ingest.maxPending,
-    onError: (err, size) => { app.log.warn({ err, size }, 'tracking.click_flush_failed') }
-  })
-  app.jobs.add({ name: 'tracking.click-buffer', start: () => {}, stop: async () => { await clicks.close() } })
-
-  function context (ctx: BeaconContext): { ip: string | null, userAgent: string | null, pageHost: string | null, via: 'beacon' } {
-    return { ip: ctx.ip, userAgent: ctx.userAgent, pageHost: ctx.pageHost, via: 'beacon' }
+  function context (ctx: BeaconContext, identity: BeaconIdentity): RecordContext {
+    return { ip: ctx.ip, userAgent: ctx.userAgent, pageHost: ctx.pageHost, via: 'beacon', gaIdFromCookie: identity.fromCookie.ga_id }
   }
 
   return {
@@ -117,33 +82,27 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
         click_id: identity.click_id,
         resolve: resolveSignals(event, identity)
       }
-      await deduped(app.recorder.record(ws, input, context(ctx)))
+      await deduped(app.recorder.record(ws, input, context(ctx, identity)))
     },
 
+    // reference §4.7: it joins the browser's live session; without one it is dropped (no row).
     async recordEngagement (ws, event, identity, ctx) {
-      const signals = cleanSignals(knownIds(event, identity))
-      if (signals.ga_id === undefined && signals.anonymous_id === undefined && signals.fingerprint === undefined) return
-      const candidates = await findCandidates(sql, ws, signals, false)
-      if (candidates.length !== 1) return
       const input: RecordInput = {
         event_type: 'engagement',
-        visitor_id: candidates[0].id,
         url: event.url,
         properties: engagementProperties(event),
-        client_event_id: event.event_id
+        client_event_id: event.event_id,
+        resolve: { ga_id: identity.ga_id }
       }
-      try {
-        // No UA, IP or referrer: an engagement row carries no source or device (reference §4.7).
-        await deduped(app.recorder.record(ws, input, { ip: null, userAgent: null, pageHost: ctx.pageHost, via: 'beacon' }))
-      } catch (err) {
-        if (err instanceof VisitorNotFound) return // merged away meanwhile: dropped, as upstream drops
-        throw err
-      }
+      // No UA, IP or referrer: an engagement row carries no source or device (reference §4.7).
+      await deduped(app.recorder.record(ws, input, { ip: null, userAgent: null, pageHost: ctx.pageHost, via: 'beacon', gaIdFromCookie: identity.fromCookie.ga_id }))
     },
 
+    // `reconcile_only`: identity without an event row. A pageview makes no person: only claims do.
     async reconcile (ws, event, identity) {
-      const signals = { ...resolveSignals(event, identity), occurred_at: new Date() }
-      await sql.begin(async tx => { await app.identity.resolveMany(tx, ws, [signals]) })
+      const signals = resolveSignals(event, identity)
+      if (signals.person_external_id == null && signals.person_email == null) return
+      await sql.begin(async tx => { await app.identity.resolveMany(tx, ws, [{ ...signals, occurred_at: new Date() }]) })
     },
 
     async recordClick (ws, key, event, identity, ctx): Promise<ClickAnswer> {
@@ -152,12 +111,14 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
       if (isExpired(link, Date.now())) throw new LinkExpired()
       const clickId = uuidv7()
       const device = parseUserAgent(ctx.userAgent)
-      await clicks.enqueue({
+      const gaId = identity.fromCookie.ga_id ? identity.ga_id : clickId
+      // Durable like every beacon: the answer is sent once the click is committed.
+      await app.spine.enqueue(app.links.clickItem({
         linkId: link.id,
         workspaceId: link.workspaceId,
         clickId,
         // As the redirect does: a returning browser keeps its ga_id, a new one takes the click id.
-        gaId: identity.fromCookie.ga_id ? identity.ga_id : event.ga_id ?? clickId,
+        gaId,
         gaIdFromCookie: identity.fromCookie.ga_id,
         at: new Date(),
         ip: ctx.ip,
@@ -171,7 +132,7 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
         device,
         bot: device.bot,
         botName: device.bot ? device.bot_name : null
-      })
+      }))
       return { ga_id: clickId, visitor_id: null }
     }
   }

@@ -47,7 +47,6 @@ export const SIGNAL_KEYS = ['_fbp', '_fbc', 'fbclid', 'gclid', 'gbraid', 'wbraid
 const PAGE_FACTS = [['title', LIMITS.title], ['screen', LIMITS.screen], ['language', LIMITS.language]] as const
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const GA_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const CLICK_VALUE = /^[\x21-\x7e]{1,512}$/
 // C0/C1 controls: never stored in an id.
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/ // eslint-disable-line no-control-regex
@@ -94,7 +93,8 @@ export function cleanId (value: unknown, max: number = LIMITS.id): string | null
 
 export function cleanGaId (value: unknown): string | null {
   const s = cleanId(value)
-  return s !== null && GA_ID.test(s) ? s : null
+  // Browser ids are UUIDs (our cookies mint UUIDv7): anything else is someone's invention, never a key.
+  return s !== null && UUID.test(s) ? s.toLowerCase() : null
 }
 
 export function isUuid (value: unknown): value is string {

@@ -1,10 +1,10 @@
 // The event as webhooks and live streams show it: the REST API's event JSON (API.md "Event JSON
 // carries at least"), from an events row or the row a feature is about to insert. Pure.
 export const EVENT_JSON_FIELDS = [
-  'id', 'visitor_id', 'session_id', 'event_type', 'event_name', 'url', 'host', 'path', 'referrer',
-  'source_platform', 'source_medium', 'source_campaign', 'channel', 'source', 'link_id', 'click_id',
+  'id', 'visitor_id', 'ga_id', 'session_id', 'event_type', 'event_name', 'url', 'host', 'path', 'referrer', 'referrer_host',
+  'source_platform', 'source_medium', 'source_campaign', 'channel', 'source', 'link_id', 'click_id', 'partner_id',
   'amount_cents', 'currency', 'properties', 'device_type', 'browser', 'os', 'bot', 'country',
-  'unique_click', 'qr', 'occurred_at', 'inserted_at'
+  'unique_click', 'qr', 'occurred_at'
 ] as const
 
 /** What publishers hand over: an events row (snake_case columns; extra columns are ignored). */

@@ -8,6 +8,9 @@ import type { Dispatcher } from 'undici'
 import { createSafeDispatcher, systemResolve } from '../net/safe-fetch.js'
 import { LiveBus } from './live-bus.js'
 import { createPublisher, DELIVERIES_CHANNEL, type HookPublisher } from './publisher.js'
+import { eventReply } from '../events/columns.js'
+import type { SpineItem, Tx } from '../events/spine.js'
+import type { RecordedEvent } from './event-json.js'
 import { createRedirectHook, type RedirectHookClient, type RedirectHookContext } from './redirect-hook.js'
 import type { HookCookie } from './hook-cookies.js'
 import webhookRoutes from './routes.js'
@@ -29,7 +32,12 @@ const WORKER_POLL_MS = 1_000
 async function webhooksPlugin (app: FastifyInstance): Promise<void> {
   const { config, database } = app
   const { sql } = database
-  app.decorate('hooks', createPublisher(sql, err => { app.log.warn({ err }, 'webhooks.live_notify_failed') }))
+  const publisher = createPublisher(sql, err => { app.log.warn({ err }, 'webhooks.live_notify_failed') })
+  app.decorate('hooks', publisher)
+  // Every event of the spine, whichever door it came through: the webhook outbox in the batch's
+  // transaction (durable with the events), the live notices once it committed.
+  app.spine.consume({ name: 'webhooks.outbox', phase: 'in-transaction', handle: async (items, tx) => { await publisher.recordedInTransaction(tx as Tx, recordedEvents(items)) } })
+  app.spine.consume({ name: 'webhooks.live', phase: 'after-commit', handle: async items => { await publisher.announceLive(recordedEvents(items)) } })
 
   const redirectHook = config.redirectHookUrl === null
     ? null
@@ -112,4 +120,8 @@ export type { HookPublisher, Announcement } from './publisher.js'
 export type { RecordedEvent } from './event-json.js'
 export type { WebhookEventType } from './event-types.js'
 
-export default fp(webhooksPlugin, { name: 'webhooks', fastify: '5.x', dependencies: ['core', 'auth'] })
+function recordedEvents (items: readonly SpineItem[]): RecordedEvent[] {
+  return items.map(i => ({ ...eventReply(i.row, i.visitorId ?? null), workspace_id: i.row.workspace_id, occurred_at: i.row.occurred_at }) as RecordedEvent)
+}
+
+export default fp(webhooksPlugin, { name: 'webhooks', fastify: '5.x', dependencies: ['core', 'auth', 'recorder'] })

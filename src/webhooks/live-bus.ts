@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import type { Sql } from '../db/client.js'
-import { EVENT_JSON_FIELDS, eventJson } from './event-json.js'
+import { eventsById } from '../events/queries.js'
 import type { StreamTopic } from './event-types.js'
 import { decodeNotices, LIVE_CHANNEL, noticeId, type LiveNotice } from './live-notice.js'
 
@@ -118,13 +118,7 @@ export class LiveBus {
   /** Notices → messages in the same order; events whose row is gone (forgotten) are skipped. */
   private async materialize (workspaceId: string, notices: LiveNotice[]): Promise<LiveMessage[]> {
     const eventIds = [...new Set(notices.filter(n => n.kind === 'event').map(n => n.eventId))]
-    const rows = new Map<string, Record<string, unknown>>()
-    if (eventIds.length > 0) {
-      const found = await this.opts.sql`
-        select ${this.opts.sql([...EVENT_JSON_FIELDS])}
-        from events where workspace_id = ${workspaceId} and id = any(${eventIds}::uuid[])`
-      for (const r of found) rows.set(r.id as string, eventJson(r))
-    }
+    const rows = await eventsById(this.opts.sql, workspaceId, eventIds)
     const out: LiveMessage[] = []
     for (const n of notices) {
       if (n.kind === 'click') {

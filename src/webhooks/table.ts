@@ -3,7 +3,7 @@
 // a delivery is one message for one webhook, unique per (webhook, message): no double firing.
 // No foreign keys (like the rest of the schema, for Citus later): the service deletes together.
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { DELIVERY_STATUSES } from './event-types.js'
 
 export const webhooks = pgTable('webhooks', {
@@ -56,7 +56,7 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
 ])
 
 export const webhookAttempts = pgTable('webhook_attempts', {
-  id: uuid('id').primaryKey(),
+  id: uuid('id').notNull(),
   deliveryId: uuid('delivery_id').notNull(),
   workspaceId: uuid('workspace_id').notNull(),
   attempt: integer('attempt').notNull(),
@@ -66,6 +66,10 @@ export const webhookAttempts = pgTable('webhook_attempts', {
   responseBody: text('response_body'),
   error: text('error'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
-}, t => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)])
+}, t => [
+  // workspace_id in the key: the table distributes by workspace on Citus (DESIGN §10).
+  primaryKey({ name: 'webhook_attempts_pk', columns: [t.workspaceId, t.id] }),
+  index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)
+])
 
 export type WebhookRow = typeof webhooks.$inferSelect

@@ -67,8 +67,9 @@ t.test('conversions plan dispatches', async t => {
     const created = await call(c, 'POST', '/ga/api/links', { url: 'https://shop.example/landing', key: 'cv-link', domain: 'go.shop.example' })
     t.equal(created.status, 201, JSON.stringify(created.body))
     const link = created.body.id as string
-    const v = await resolve(c, { ga_id: 'cv-link' })
-    await sql`insert into events (id, workspace_id, visitor_id, event_type, link_id, occurred_at) values ('0190a000-0000-7000-8000-00000000111b', ${WS}, ${v.id}, 'link_click', ${link}, now() - interval '1 minute')`
+    const browser = '0190a000-0000-7000-8000-00000000c11c'
+    const v = await resolve(c, { ga_id: browser })
+    await sql`insert into events (id, workspace_id, ga_id, event_type, link_id, occurred_at) values ('0190a000-0000-7000-8000-00000000111b', ${WS}, ${browser}, 'link_click', ${link}, now() - interval '1 minute')`
     await call(c, 'POST', '/ga/api/conversions/lead', { visitor_id: v.id })
     await call(c, 'POST', '/ga/api/conversions/sale', { visitor_id: v.id, amount_cents: 999, currency: 'USD' })
     const stats = await call(c, 'GET', `/ga/api/links/${link}/stats`)

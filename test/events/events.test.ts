@@ -9,14 +9,14 @@ t.test('events API', async t => {
   const { app, auth, database } = await build(t)
   const c = { app, auth }
   const sql = database.sql
-  const count = async (): Promise<number> => (await sql`select count(*)::int as n from events where event_type <> 'visitor_merged'`)[0].n
+  const count = async (): Promise<number> => (await sql`select count(*)::int as n from events`)[0].n
   const v = await resolve(c, { ga_id: 'ev-ga', anonymous_id: 'ev-anon' })
   const other = await resolve(c, { person_external_id: 'ev-person' })
 
   await t.test('selection: visitor_id wins over person_external_id', async t => {
     const r = await event(c, { event_type: 'custom', event_name: 'x', visitor_id: v.id, person_external_id: 'ev-person' })
     t.equal(r.status, 201)
-    const [row] = await sql`select visitor_id from events where id = ${r.body.event_id}`
+    const [row] = await sql`select m.visitor_id from events e left join visitor_browsers m on m.workspace_id = e.workspace_id and m.ga_id = e.ga_id::text where e.id = ${r.body.event_id}`
     t.equal(row.visitor_id, v.id)
   })
 
@@ -24,7 +24,7 @@ t.test('events API', async t => {
     for (const [body, want] of [[{ person_external_id: 'ev-person' }, other.id], [{ ga_id: 'ev-ga' }, v.id], [{ anonymous_id: 'ev-anon' }, v.id]] as const) {
       const r = await event(c, { event_type: 'pageview', ...body })
       t.equal(r.status, 201, JSON.stringify(body))
-      t.equal((await sql`select visitor_id from events where id = ${r.body.event_id}`)[0].visitor_id, want)
+      t.equal((await sql`select m.visitor_id from events e left join visitor_browsers m on m.workspace_id = e.workspace_id and m.ga_id = e.ga_id::text where e.id = ${r.body.event_id}`)[0].visitor_id, want)
     }
   })
 
@@ -45,6 +45,28 @@ t.test('events API', async t => {
     }
     t.equal(await count(), before)
     t.equal((await sql`select count(*)::int as n from visitors`)[0].n, visitors)
+  })
+
+  await t.test('a browsing event for a browser id needs no visitor; a lead for one makes its visitor', async t => {
+    const browser = '0190a000-0000-7000-8000-00000000b0b0'
+    const visitors = (await sql`select count(*)::int as n from visitors`)[0].n
+    const view = await event(c, { event_type: 'pageview', ga_id: browser, url: 'https://shop.example/?utm_source=news' })
+    t.equal(view.status, 201)
+    t.equal((await sql`select count(*)::int as n from visitors`)[0].n, visitors, 'a pageview makes no visitor')
+    const [row] = await sql`select ga_id, session_id, source_platform from events where id = ${view.body.event_id}`
+    t.same([row.ga_id, row.source_platform], [browser, 'news'])
+    t.not(row.session_id, null, 'with its session')
+    const fresh = '0190a000-0000-7000-8000-00000000b0b1'
+    const lead = await call(c, 'POST', '/ga/api/conversions/lead', { ga_id: fresh })
+    t.equal(lead.status, 201, 'a lead for a browser with no events yet')
+    const [mapped] = await sql`select visitor_id from visitor_browsers where ga_id = ${fresh}`
+    t.ok(mapped?.visitor_id, 'its visitor exists and owns the browser')
+    t.equal((await sql`select status from visitors where id = ${mapped.visitor_id}`)[0].status, 'lead')
+    const sale = await call(c, 'POST', '/ga/api/conversions/sale', { ga_id: browser, amount_cents: 500, currency: 'EUR' })
+    t.equal(sale.status, 201)
+    const owner = (await sql`select visitor_id from visitor_browsers where ga_id = ${browser}`)[0].visitor_id
+    const profile = (await call(c, 'GET', `/ga/api/visitors/${owner}`)).body
+    t.match(profile, { status: 'customer', ltv_cents: 500, total_pageviews: 1, total_events: 2, first_source: { platform: 'news' } }, 'its first source comes from the browser\'s earlier pageview')
   })
 
   await t.test('bad input: 422 naming the field, nothing written', async t => {
@@ -80,7 +102,7 @@ t.test('events API', async t => {
     t.equal(r.status, 201)
     const [row] = await sql`select currency, amount_cents from events where id = ${r.body.event_id}`
     t.same([row.currency, row.amount_cents], ['USD', 1250])
-    const [vis] = await sql`select ltv_cents, status, converted_at, total_events from visitors where id = ${other.id}`
+    const [vis] = await sql`select ltv_cents, status, converted_at from visitors where id = ${other.id}`
     t.equal(vis.ltv_cents, 1250)
     t.equal(vis.status, 'customer')
     t.ok(vis.converted_at)
@@ -96,7 +118,7 @@ t.test('events API', async t => {
     const d = await event(c, { ...body, event_name: 'other' })
     t.equal(d.status, 409)
     t.equal(d.body.code, 'IDEMPOTENCY_KEY_REUSED')
-    t.equal((await sql`select count(*)::int as n from events where idempotency_key = 'idem-1'`)[0].n, 1)
+    t.equal((await sql`select count(*)::int as n from events e join event_keys k on k.event_id = e.id where k.key = 'idem-1'`)[0].n, 1)
   })
 
   await t.test('20 concurrent requests with one key: exactly one event', async t => {
@@ -106,7 +128,7 @@ t.test('events API', async t => {
     t.equal(ids.size, 1)
     t.equal(all.filter(r => r.status === 201).length, 1)
     t.equal(all.filter(r => r.status === 200).length, 19)
-    t.equal((await sql`select count(*)::int as n from events where idempotency_key = 'race-key'`)[0].n, 1)
+    t.equal((await sql`select count(*)::int as n from events e join event_keys k on k.event_id = e.id where k.key = 'race-key'`)[0].n, 1)
   })
 
   await t.test('batch: 201 all ok, 207 mixed, 0 and 101 rejected', async t => {
@@ -148,6 +170,6 @@ t.test('events API', async t => {
     await resolve(c, { ga_id: 'm-a', anonymous_id: 'm-b' })
     const r = await event(c, { event_type: 'pageview', visitor_id: b.id })
     t.equal(r.status, 201)
-    t.equal((await sql`select visitor_id from events where id = ${r.body.event_id}`)[0].visitor_id, a.id)
+    t.equal((await sql`select m.visitor_id from events e left join visitor_browsers m on m.workspace_id = e.workspace_id and m.ga_id = e.ga_id::text where e.id = ${r.body.event_id}`)[0].visitor_id, a.id)
   })
 })

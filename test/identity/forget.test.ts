@@ -21,7 +21,7 @@ t.test('forget leaves no PII behind', async t => {
   t.equal(merged.body.id, older.id, 'newer merged into older')
   const sale = await call(c, 'POST', '/ga/api/conversions/sale', { visitor_id: older.id, amount_cents: 100, currency: 'USD', connector_signals: { _fbc: 'fb.1.1.FBCLIDforget' }, idempotency_key: 'forget-order' })
   t.equal(sale.body.dispatches.length, 1)
-  await sql`insert into sessions (id, workspace_id, visitor_id, entry_url) values ('0190a000-0000-7000-8000-0000000f0001', ${WS}, ${newer.id}, 'https://shop.example/private')`
+  t.ok((await sql`select 1 from sessions where ga_id = ${newer.id}`).length > 0, 'the pageview opened a session of the visitor\'s browser')
 
   const del = await call(c, 'DELETE', `/ga/api/visitors/${newer.id}`)
   t.equal(del.status, 204, 'a merged id forgets the person it became')
@@ -41,8 +41,9 @@ t.test('forget leaves no PII behind', async t => {
   }
   t.same(hits, [], 'no PII left anywhere')
 
-  t.equal((await sql`select count(*)::int as n from events where visitor_id = any(${[older.id, newer.id]}::uuid[])`)[0].n, 0, 'events deleted')
-  t.equal((await sql`select count(*)::int as n from sessions where visitor_id = any(${[older.id, newer.id]}::uuid[])`)[0].n, 0, 'sessions deleted')
+  t.equal((await sql`select count(*)::int as n from events`)[0].n, 0, 'events of every browser of the person deleted')
+  t.equal((await sql`select count(*)::int as n from sessions`)[0].n, 0, 'sessions deleted')
+  t.equal((await sql`select count(*)::int as n from visitor_browsers where visitor_id = any(${[older.id, newer.id]}::uuid[])`)[0].n, 0, 'browser mappings deleted')
   const [d] = await sql`select source_context, payload, visitor_id from connector_dispatches`
   t.same([d.source_context, d.payload], [null, null], 'dispatch context cleared')
   const [row] = await sql`select status, ltv_cents, first_seen_at from visitors where id = ${older.id}`

@@ -1,7 +1,8 @@
-// Reference §2.8 over HTTP: resolution (#9–#27), identify (#28–#35), geo first-write-wins
-// (#36–#38), sessions re-pointed on merge (#44), the chains #45/#46, and the fixes: full merged
-// record persisted, loser's external id moved, no merge across external ids, illegal ids ignored,
-// status never downgraded, merge audit + visitor_merged event. Partner merges (#39–#43) have no
+// Reference §2.8 over HTTP, restated against the ingest spine (issue 13: events and sessions belong
+// to browsers and are never rewritten; a merge re-points the browsers): resolution (#9–#27),
+// identify (#28–#35), geo first-write-wins (#36–#38), sessions follow their browser on merge
+// (#44), the chains #45/#46, and the fixes: full merged record persisted, loser's external id
+// moved, no merge across external ids, illegal ids ignored, status never downgraded, merge audit. Partner merges (#39–#43) have no
 // REST input and are covered by src/identity/merge.test.ts.
 import t from 'tap'
 import { build } from '../helper.js'
@@ -38,18 +39,17 @@ t.test('resolution scenarios', async t => {
     t.ok(stored.fingerprints.includes('F11'))
     t.ok(stored.anonymous_ids.includes('A11'), 'loser arrays persisted, not only returned')
     t.same(stored.geo, { country: 'GB' }, 'loser geo persisted (#27)')
-    t.equal(stored.total_events, 1, 'counters add up')
+    t.equal((await getVisitor(c, v1.id)).total_events, 1, 'counters add up (counted from the browsers)')
     const loser = await row(c, v2.id)
     t.equal(loser.status, 'merged')
     t.equal(loser.merged_into_id, v1.id)
     const [audit] = await c.sql`select * from visitor_merges where survivor_id = ${v1.id}`
     t.same(audit.merged_ids, [v2.id])
     t.equal(audit.reason, 'strong_signal')
-    const merged = await c.sql`select properties from events where visitor_id = ${v1.id} and event_type = 'visitor_merged'`
-    t.equal(merged.length, 1)
-    t.same(merged[0].properties.merged_ids, [v2.id])
-    const moved = await c.sql`select visitor_id from events where event_type = 'pageview' and visitor_id = ${v1.id}`
-    t.equal(moved.length, 1, '#24 events re-pointed to the survivor')
+    const browsers = await c.sql<Array<{ visitor_id: string }>>`select visitor_id from visitor_browsers where ga_id = ${v2.id}`
+    t.same(browsers.map((b: { visitor_id: string }) => b.visitor_id), [v1.id], '#24 the loser\'s browser now maps to the survivor')
+    const timeline = await call(c, 'GET', `/ga/api/visitors/${v1.id}/timeline`)
+    t.same(timeline.body.events.map((e: { event_type: string, visitor_id: string }) => [e.event_type, e.visitor_id]), [['pageview', v1.id]], '#24 the event is the survivor\'s, unchanged')
     t.equal((await getVisitor(c, v2.id)).id, v1.id, 'a merged id reads as its survivor')
   })
 
@@ -107,15 +107,16 @@ t.test('resolution scenarios', async t => {
     t.same((await row(c, v1.id)).geo, { country: 'US' })
   })
 
-  await t.test('#44 merge re-points sessions, keeping their acquisition', async t => {
+  await t.test('#44 merge hands the loser\'s sessions to the survivor, keeping their acquisition', async t => {
     const v1 = await resolve(c, { ga_id: 'g44' })
     const v2 = await resolve(c, { anonymous_id: 'a44' })
-    await c.sql`insert into sessions (id, workspace_id, visitor_id, source_platform, click_id) values ('0190a000-0000-7000-8000-000000000044', ${v2.workspace_id}, ${v2.id}, 'google', '0190a000-0000-7000-8000-0000000000ff')`
+    t.equal((await event(c, { event_type: 'pageview', visitor_id: v2.id, url: 'https://shop.example/?utm_source=google&utm_medium=cpc' })).status, 201)
+    const [before] = await c.sql`select * from sessions where ga_id = ${v2.id}`
     await resolve(c, { ga_id: 'g44', anonymous_id: 'a44' })
-    const [s] = await c.sql`select * from sessions where id = '0190a000-0000-7000-8000-000000000044'`
-    t.equal(s.visitor_id, v1.id)
-    t.equal(s.source_platform, 'google')
-    t.equal(s.click_id, '0190a000-0000-7000-8000-0000000000ff')
+    const [after] = await c.sql`select * from sessions where id = ${before.id}`
+    t.same(after, before, 'the session row is untouched')
+    t.equal(after.source_platform, 'google')
+    t.equal((await getVisitor(c, v1.id)).total_sessions, 1, 'the survivor counts it')
   })
 
   await t.test('illegal ids are not signals', async t => {

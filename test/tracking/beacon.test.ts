@@ -48,6 +48,8 @@ t.test('beacons', async t => {
   const ws = (await createWorkspace(database.db, 'shop'))?.id ?? ''
   const { key: pk } = await createApiKey(database.db, config.secret, { workspaceId: ws, name: 'site', type: 'publishable', allowedOrigins: [PAGE] })
   const count = async (): Promise<number> => Number((await sql`select count(*)::int as n from events`)[0].n)
+  // The beacon's event_id is a dedupe key of event_keys, not a column of the narrow event row.
+  const byEventId = async (id: string) => await sql`select e.* from events e join event_keys k on k.event_id = e.id and k.kind = 'client_event' where k.key = ${id}`
   const pageview = (extra: Record<string, unknown> = {}): Record<string, unknown> =>
     ({ event_type: 'pageview', event_id: uuid(), url: `${PAGE}/p`, referrer: '', pk, ...extra })
 
@@ -94,7 +96,7 @@ t.test('beacons', async t => {
     t.equal(r.res.headers['access-control-allow-origin'], PAGE)
     t.equal(r.res.headers['access-control-allow-credentials'], 'true')
     t.match(String(r.res.headers.vary), /Origin/)
-    const [row] = await sql`select * from events where workspace_id = ${ws} order by inserted_at desc limit 1`
+    const [row] = await sql`select * from events where workspace_id = ${ws} order by id desc limit 1`
     t.ok(row, 'committed before the answer')
     t.equal(row.source_medium, 'email')
     t.equal(row.source_platform, 'newsletter')
@@ -111,8 +113,8 @@ t.test('beacons', async t => {
       t.ok(app.unsignCookie(c[name].value).valid, `${name} is signed`)
     }
     const ga = app.unsignCookie(c._ga_good.value).value ?? ''
-    const [visitor] = await sql`select id, ga_id from visitors where id = ${row.visitor_id}`
-    t.equal(visitor.ga_id, ga, 'the minted ga_id is the visitor\'s')
+    t.equal(row.ga_id, ga, 'the event is keyed by the minted browser id')
+    t.equal(Number((await sql`select count(*)::int as n from visitors`)[0].n), 0, 'no visitor for a pageview (issue 13)')
 
     t.test('sent back, the cookies keep the same visitor; _ga_good is not re-minted, _ga_anon refreshed', async t => {
       const again = await post(app, pageview({ anonymous_id: 'something-else' }), { headers: { origin: PAGE, cookie: cookieHeader(c) } })
@@ -120,9 +122,9 @@ t.test('beacons', async t => {
       const c2 = cookies(again.res)
       t.notOk(c2._ga_good, 'no new _ga_good')
       t.equal(app.unsignCookie(c2._ga_anon.value).value, app.unsignCookie(c._ga_anon.value).value, '_ga_anon refreshed with the same id')
-      const rows = await sql`select distinct visitor_id from events where workspace_id = ${ws} and visitor_id = ${row.visitor_id}`
-      t.equal(rows.length, 1)
-      t.equal(Number((await sql`select count(*)::int as n from events where visitor_id = ${row.visitor_id}`)[0].n), 2)
+      const rows = await sql`select session_id from events where workspace_id = ${ws} and ga_id = ${row.ga_id}`
+      t.equal(rows.length, 2, 'both events are the same browser\'s')
+      t.equal(new Set(rows.map(r => r.session_id)).size, 1, 'in one session')
     })
 
     t.test('a forged or unsigned _ga_good is ignored and replaced', async t => {
@@ -133,8 +135,9 @@ t.test('beacons', async t => {
         t.ok(fresh, 'a new signed _ga_good is set')
         const value = app.unsignCookie(fresh.value).value
         t.not(value, forged.split('.')[0], 'the forged id is not adopted')
-        const [ev] = await sql`select visitor_id from events where workspace_id = ${ws} order by inserted_at desc limit 1`
-        t.not(ev.visitor_id, row.visitor_id, 'the forged cookie does not reach the real visitor')
+        const [ev] = await sql`select ga_id from events where workspace_id = ${ws} order by id desc limit 1`
+        t.equal(ev.ga_id, value, 'stored under the fresh id')
+        t.not(ev.ga_id, row.ga_id, 'the forged cookie does not reach the real browser')
       }
     })
 
@@ -167,7 +170,7 @@ t.test('beacons', async t => {
     const r = await post(app, pageview({ pk: undefined }), { headers: { origin: 'https://www.configured.test' } })
     t.equal(r.status, 200)
     t.equal(r.res.headers['access-control-allow-origin'], 'https://www.configured.test')
-    const [ev] = await sql`select workspace_id from events order by inserted_at desc limit 1`
+    const [ev] = await sql`select workspace_id from events order by id desc limit 1`
     t.equal(ev.workspace_id, DEFAULT_WORKSPACE_ID, 'no pk → the default workspace')
 
     const noOrigin = await post(app, pageview())
@@ -197,7 +200,7 @@ t.test('beacons', async t => {
     const referrer = 'https://www.google.com/search?q=' + 'z'.repeat(10 * 1024)
     const r = await post(app, pageview({ event_id: id, properties: many, referrer, event_name: 'n'.repeat(500) }))
     t.equal(r.status, 200)
-    const [ev] = await sql`select properties, referrer, source_platform, source_medium, event_name from events where client_event_id = ${id}`
+    const [ev] = await byEventId(id)
     const keys = Object.keys(ev.properties)
     t.equal(keys.length, 50, 'at most 50 properties')
     t.notOk('nested' in ev.properties, 'nested object dropped')
@@ -217,7 +220,7 @@ t.test('beacons', async t => {
     const b = await post(app, body)
     const c = await post(app, body, { headers: { cookie: cookieHeader(cookies(a.res)) } })
     t.same([a.status, b.status, c.status], [200, 200, 200])
-    const rows = await sql`select id from events where client_event_id = ${body.event_id as string}`
+    const rows = await byEventId(body.event_id as string)
     t.equal(rows.length, 1)
     const [key] = await sql`select count(*)::int as n from event_keys where key = ${body.event_id as string}`
     t.equal(key.n, 1, 'the key is kept for dedupe (pruned after 24 h+)')
@@ -227,34 +230,39 @@ t.test('beacons', async t => {
     const id = uuid()
     const r = await post(app, pageview({ event_type: 'sale', event_id: id, amount_cents: 4999, currency: 'eur', properties: { plan: 'pro' } }))
     t.equal(r.status, 200)
-    const [ev] = await sql`select amount_cents, currency, properties from events where client_event_id = ${id}`
+    const [ev] = await byEventId(id)
     t.equal(ev.amount_cents, 4999)
     t.equal(ev.currency, 'EUR')
     const bad = await post(app, pageview({ event_type: 'sale', amount_cents: -5 }))
     t.equal(bad.status, 422)
   })
 
-  t.test('engagement: only for a known visitor; reconcile_only: identity without an event', async t => {
+  t.test('engagement: only for a browser with a live session; reconcile_only: identity without an event, only for a person', async t => {
     const first = await post(app, pageview())
     const jar = cookieHeader(cookies(first.res))
     const id = uuid()
     const e = await post(app, { event_type: 'engagement', event_id: id, url: `${PAGE}/p`, pk, engaged_ms: 12345.9, scroll_depth: 80.7 }, { headers: { cookie: jar } })
     t.equal(e.status, 200)
-    const [ev] = await sql`select properties, user_agent, visitor_id from events where client_event_id = ${id}`
+    const [ev] = await byEventId(id)
     t.same(ev.properties, { engaged_ms: 12345, scroll_depth: 80 })
-    t.equal(ev.user_agent, null, 'no UA on engagement rows')
+    t.equal(ev.browser, null, 'no device on engagement rows')
+    const [session] = await sql`select engaged_seconds, is_engaged from sessions where id = ${ev.session_id}`
+    t.same([session.engaged_seconds, session.is_engaged], [12, true], 'its session took the engaged time (reference §4.7)')
     const before = await count()
     const stranger = await post(app, { event_type: 'engagement', event_id: uuid(), url: `${PAGE}/p`, pk, engaged_ms: 5000 })
-    t.equal(stranger.status, 200, 'unknown visitor: dropped silently')
+    t.equal(stranger.status, 200, 'a browser without a live session: dropped silently')
     t.equal(await count(), before)
 
     const visitors = Number((await sql`select count(*)::int as n from visitors`)[0].n)
     const rec = await post(app, pageview({ event_type: 'custom', event_name: 'fingerprint_reconcile', reconcile_only: true, fingerprint: 'fp-123' }), { headers: { cookie: jar } })
     t.equal(rec.status, 200)
     t.equal(await count(), before, 'no event row')
-    t.equal(Number((await sql`select count(*)::int as n from visitors`)[0].n), visitors, 'no new visitor')
-    const [v] = await sql`select fingerprints from visitors where id = ${ev.visitor_id}`
-    t.ok(v.fingerprints.includes('fp-123'), 'the fingerprint landed on the visitor')
+    t.equal(Number((await sql`select count(*)::int as n from visitors`)[0].n), visitors, 'no visitor: a browser alone is nobody yet')
+    const claimed = await post(app, pageview({ event_type: 'custom', reconcile_only: true, fingerprint: 'fp-123', person_email: 'reconcile@example.com' }), { headers: { cookie: jar } })
+    t.equal(claimed.status, 200)
+    t.equal(await count(), before, 'still no event row')
+    const [v] = await sql`select fingerprints, person_email from visitors where person_email = 'reconcile@example.com'`
+    t.ok(v.fingerprints.includes('fp-123'), 'with a person, the fingerprint lands on the visitor')
   })
 
   t.test('/ga/t/click records a link_click and its ga_id joins the later pageview', async t => {
@@ -275,8 +283,8 @@ t.test('beacons', async t => {
     const id = uuid()
     const pv = await post(app, { event_id: id, url: `${PAGE}/promo?via=partner1`, ga_id: gaId })
     t.equal(pv.status, 200)
-    const [ev] = await sql`select visitor_id from events where client_event_id = ${id}`
-    t.equal(ev.visitor_id, click.visitor_id, 'the pageview joins the click\'s visitor')
+    const [ev] = await byEventId(id)
+    t.equal(ev.ga_id, click.ga_id, 'the pageview joins the click\'s browser')
     const missing = await post(app, { key: 'nope404', url: PAGE }, { path: '/ga/t/click' })
     t.equal(missing.status, 404)
     t.equal(missing.json.code, 'LINK_NOT_FOUND')

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { workspaceOf } from '../../auth/index.js'
 import { errorResponses } from '../../errors.js'
-import { clickJson, shortUrl } from '../link-json.js'
+import { shortUrl } from '../link-json.js'
 import { listLinkClicks } from '../queries.js'
 import { ClicksQuery, DEFAULT_LIMIT, LinkIdParams, LinkStatsReply, ListClicksReply, ShareQuery, ShareReply } from '../schemas.js'
 import { getLinkOrThrow } from '../service.js'
@@ -38,7 +38,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async app => {
     const link = await getLinkOrThrow(db, workspaceId, req.params.id)
     const { limit = DEFAULT_LIMIT, offset = 0 } = req.query
     const rows = await listLinkClicks(sql, workspaceId, link.id, limit, offset)
-    return { clicks: rows.map(clickJson), limit, offset }
+    return { clicks: rows, limit, offset }
   })
 
   // GET /ga/api/links/:id/share – share URLs of the short link (reference §5.8)
