@@ -4,11 +4,11 @@
 // that lost merged arrays, geo and partner fields).
 import {
   blankVisitor, compareByAge, mergedStatus, advanceStatus,
-  type JsonObject, type JsonValue, type VisitorRecord
+  type JsonObject, type VisitorRecord
 } from './visitor.js'
 import type { Signals } from './signals.js'
 import {
-  canonicalJson, mergeClickIdHistories, mergePaths, observeClickIds, observedClickIds, touchpoint
+  mergeClickIdHistories, mergePaths, observeClickIds, observedClickIds, touchpoint
 } from './attribution.js'
 
 const isEmpty = (map: JsonObject | null | undefined): boolean => map == null || Object.keys(map).length === 0

@@ -136,7 +136,7 @@ export function createIdentityService (deps: IdentityServiceDeps) {
       else pendingUpdates.set(v.id, v)
     }
     const ids: string[] = []
-    for (const [n, signals] of all.entries()) {
+    for (const signals of all) {
       const at = now()
       let plan = planResolution(signals, withMergedAlias(pool, signals, mergedAliases), at, { id: uuidv7(), workspace_id: ws })
       if (plan.kind === 'conflict') {
