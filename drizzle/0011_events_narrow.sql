@@ -59,6 +59,7 @@ CREATE TABLE "events" (
 	"click_id_value" text,
 	"device_type" text,
 	"browser" text,
+	"bot_name" text,
 	"os" text,
 	"country" text,
 	"currency" text,
@@ -98,7 +99,7 @@ LEFT JOIN root r ON r.workspace_id = e.workspace_id AND r.id = e.visitor_id;
 --> statement-breakpoint
 INSERT INTO "events" (occurred_at, amount_cents, workspace_id, id, ga_id, link_id, click_id, partner_id, bot, unique_click, qr,
   event_type, event_name, host, path, query, referrer, referrer_host, channel, source_platform, source_medium, source_campaign,
-  source_content, source_term, source_rule, click_id_type, click_id_value, device_type, browser, os, country, currency, properties, context)
+  source_content, source_term, source_rule, click_id_type, click_id_value, device_type, browser, bot_name, os, country, currency, properties, context)
 SELECT e.occurred_at, e.amount_cents, e.workspace_id, e.id, b.ga_id, e.link_id, e.click_id, e.partner_id, e.bot, e.unique_click,
   CASE WHEN e.event_type = 'link_click' THEN e.qr END,
   e.event_type, e.event_name, e.host, e.path, nullif(substring(e.url from '\?([^#]*)'), ''),
@@ -106,7 +107,7 @@ SELECT e.occurred_at, e.amount_cents, e.workspace_id, e.id, b.ga_id, e.link_id, 
   e.source->>'referer_domain', e.channel,
   CASE WHEN e.source_platform = 'direct' THEN NULL ELSE e.source_platform END, e.source_medium, e.source_campaign,
   e.source->>'content', e.source->>'term', e.source->>'rule', e.source->>'click_id_type', e.source->>'click_id_value',
-  e.device_type, e.browser, e.os, e.country, e.currency,
+  e.device_type, e.browser, e.bot_name, e.os, e.country, e.currency,
   nullif(e.properties - 'ga_id', '{}'::jsonb),
   CASE WHEN e.event_type IN ('lead', 'sale', 'identify') THEN nullif(jsonb_strip_nulls(jsonb_build_object(
     'url', e.url, 'referrer', e.referrer, 'ip', host(e.ip_address), 'user_agent', e.user_agent, 'visitor_id', b.visitor_id,

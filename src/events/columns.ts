@@ -42,6 +42,8 @@ export interface EventRow {
   click_id_value: string | null
   device_type: string | null
   browser: string | null
+  /** Which crawler, on bot rows only. */
+  bot_name: string | null
   os: string | null
   country: string | null
   currency: string | null
@@ -84,6 +86,7 @@ export const EVENT_COLUMN_TYPES = {
   click_id_value: 'text',
   device_type: 'text',
   browser: 'text',
+  bot_name: 'text',
   os: 'text',
   country: 'text',
   currency: 'text',

@@ -5,6 +5,8 @@
 // item only (a consumer sets its outcome); anything thrown fails — and retries — the batch.
 import type postgres from 'postgres'
 import { bulkInsert } from '../db/bulk-insert.js'
+import { isUuid } from '../db/uuid.js'
+import { ValidationFailed } from '../errors.js'
 import { inRetriedTransaction } from '../identity/retry.js'
 import { EVENT_COLUMNS } from './columns.js'
 import { IdempotencyKeyReused } from './errors.js'
@@ -49,9 +51,21 @@ async function claimKeys (tx: Tx, items: SpineItem[]): Promise<void> {
   }
 }
 
+// An item the database would refuse must never sink its batch: pushed (acknowledged) items are
+// retried until they commit, so one bad row would hold every later one back.
+function refuseMalformed (items: readonly SpineItem[]): void {
+  for (const item of items) {
+    const r = item.row
+    if (!isUuid(r.workspace_id) || !isUuid(r.id) || (r.ga_id !== '' && !isUuid(r.ga_id))) {
+      item.outcome = { ok: false, error: new ValidationFailed({ ga_id: 'must be a UUID (a browser id this service minted)' }) }
+    }
+  }
+}
+
 export async function writeInTransaction (tx: Tx, spine: Spine, items: SpineItem[]): Promise<SpineItem[]> {
   for (const item of items) { delete item.outcome; delete item.dropped; delete item.visitorId; delete item.dispatches }
-  await claimKeys(tx, items)
+  refuseMalformed(items)
+  await claimKeys(tx, items.filter(i => i.outcome === undefined))
   for (const consumer of spine.of('before-insert')) await consumer.handle(pending(items), tx)
   const live = pending(items)
   await bulkInsert(tx, 'events', EVENT_COLUMNS, live.map(i => i.row as unknown as Record<string, unknown>))

@@ -14,6 +14,11 @@ type SourceColumns = Pick<EventRow, 'referrer' | 'referrer_host' | 'channel' | '
 
 const crop = (v: string | null | undefined, max: number): string | null => (v === null || v === undefined || v === '' ? null : v.slice(0, max))
 
+function hostOf (url: string | null): string | null {
+  if (url === null) return null
+  try { return new URL(url).hostname.toLowerCase() || null } catch { return null }
+}
+
 /** True when the verdict is no acquisition at all: direct, or the site referring to itself. */
 export function isDirect (source: Pick<Source, 'rule' | 'self_referral'> | null): boolean {
   return source === null || source.rule === 'direct' || source.self_referral
@@ -37,7 +42,7 @@ export function sourceColumns (source: Source | null, referrer: string | null): 
   }
   return {
     referrer: crop(referrer, MAX_REFERRER),
-    referrer_host: crop(source.referer_domain, MAX_TEXT),
+    referrer_host: crop(source.referer_domain ?? hostOf(referrer), MAX_TEXT),
     channel: source.channel,
     source_platform: crop(source.platform, MAX_TEXT),
     source_medium: crop(source.medium, MAX_TEXT),
@@ -60,9 +65,9 @@ export function urlColumns (url: string | null): Pick<EventRow, 'host' | 'path' 
   }
 }
 
-export function deviceColumns (device: Device | null): Pick<EventRow, 'device_type' | 'browser' | 'os' | 'bot'> {
-  if (device === null) return { device_type: null, browser: null, os: null, bot: false }
-  return { device_type: device.device_type, browser: device.browser, os: device.os, bot: device.bot }
+export function deviceColumns (device: Device | null): Pick<EventRow, 'device_type' | 'browser' | 'os' | 'bot' | 'bot_name'> {
+  if (device === null) return { device_type: null, browser: null, os: null, bot: false, bot_name: null }
+  return { device_type: device.device_type, browser: device.browser, os: device.os, bot: device.bot, bot_name: device.bot ? device.bot_name : null }
 }
 
 /** A row with every column empty: builders spread their parts over it. */
@@ -94,6 +99,7 @@ export function blankRow (base: Pick<EventRow, 'id' | 'workspace_id' | 'ga_id' |
     click_id_value: null,
     device_type: null,
     browser: null,
+    bot_name: null,
     os: null,
     country: null,
     currency: null,

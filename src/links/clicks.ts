@@ -5,7 +5,7 @@
 //                   on the link its visitor last clicked (ordered locking, one statement).
 import { createHmac } from 'node:crypto'
 import type postgres from 'postgres'
-import { classifySource, type Device, type GeoLookup } from '../classify/index.js'
+import { classifySource, queryParamsFromUrl, type Device, type GeoLookup } from '../classify/index.js'
 import { uuidv7 } from '../db/uuid.js'
 import { blankRow, deviceColumns, sourceColumns } from '../events/row-builder.js'
 import { lastClickedLink } from '../events/queries.js'
@@ -44,7 +44,9 @@ export interface ClickDeps {
 
 /** A click as a spine item: an event of its browser like any other, no visitor involved. */
 export function clickItem (c: ClickInput, deps: ClickDeps): SpineItem {
-  const source = classifySource({ queryParams: c.query, referrer: c.referrer, ownDomains: deps.ownDomains })
+  // Classified as if the request carried what the destination carries: the link's UTMs win over
+  // the visitor's query, as on the destination URL (DESIGN §6).
+  const source = classifySource({ queryParams: { ...c.query, ...queryParamsFromUrl(c.url) }, referrer: c.referrer, ownDomains: deps.ownDomains })
   const geo = deps.geo?.lookup(c.ip) ?? null
   return {
     row: {
@@ -52,6 +54,7 @@ export function clickItem (c: ClickInput, deps: ClickDeps): SpineItem {
       ...sourceColumns(source, c.referrer),
       ...deviceColumns(c.device),
       bot: c.bot,
+      bot_name: c.bot ? c.botName : null,
       // Where the click happened (the short link), not where it went: the destination's query
       // holds the ga_id and UTMs the redirect appended.
       host: c.host,

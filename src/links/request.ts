@@ -5,7 +5,8 @@ import { parseHost, type HostAndPort } from './host.js'
 
 export const GA_COOKIE = '_ga_good'
 export const GA_COOKIE_MAX_AGE_S = 400 * 24 * 60 * 60
-const GA_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/
+// Browser ids are UUIDs (every cookie we mint is a UUIDv7): anything else is not ours, and a fresh one is minted.
+const GA_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const MAX_QUERY_PARAMS = 100
 
 // Requests name a handful of hosts, so each header value is parsed once (bounded; cleared when full).

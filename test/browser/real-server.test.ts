@@ -74,8 +74,9 @@ t.test('the snippet against the real server', opts, async t => {
 
     await page.goto(`${site}/about`, { referer: `${site}/jobs` })
     const [second] = await rows(r => r.event_type === 'pageview' && r.path === '/about')
-    t.equal(second.visitor_id, pv.visitor_id, 'the cookies came back: same visitor')
-    t.equal(second.source_medium, 'direct', 'a referrer on the own site is no new source')
+    t.equal(second.ga_id, pv.ga_id, 'the cookies came back: same browser')
+    t.equal(second.source_platform, null, 'a referrer on the own site is no new source (stored as no source)')
+    t.equal(second.session_id, pv.session_id, 'and no new session')
   })
 
   t.test('SPA navigations record pageviews; an engagement beacon arrives on pagehide', async t => {
@@ -92,22 +93,23 @@ t.test('the snippet against the real server', opts, async t => {
     const [eng] = await rows(r => r.event_type === 'engagement' && r.path === '/spa/b')
     t.ok(eng, 'engagement stored')
     t.ok(eng.properties.engaged_ms >= 1000, 'engaged_ms measured')
-    t.equal(eng.visitor_id, spa[0].visitor_id)
+    t.equal(eng.ga_id, spa[0].ga_id, 'the same browser')
+    t.equal(eng.session_id, spa[0].session_id, 'joined its live session')
   })
 
-  t.test('a ?via= landing records a click and the pageview joins its visitor', async t => {
+  t.test('a ?via= landing records a click and the pageview joins its browser', async t => {
     const created = await server.app.inject({ method: 'POST', url: '/ga/api/links', headers: auth, payload: { url: `${site}/promo`, key: 'partner7' } })
     t.equal(created.statusCode, 201, created.body)
     const page = await fresh()
     await page.goto(`${site}/promo?via=partner7`)
     const [click] = await rows(r => r.event_type === 'link_click' && r.link_id === created.json().id)
     t.ok(click, 'link_click stored')
-    const [pv] = await rows(r => r.event_type === 'pageview' && r.path === '/promo' && r.visitor_id === click.visitor_id)
-    t.ok(pv, 'the landing pageview belongs to the click\'s visitor')
+    const [pv] = await rows(r => r.event_type === 'pageview' && r.path === '/promo' && r.ga_id === click.ga_id)
+    t.ok(pv, 'the landing pageview belongs to the click\'s browser')
     t.equal(await page.evaluate(() => (window as unknown as { GoodAnalytics: { getIdentity: () => string | null } }).GoodAnalytics.getIdentity()), click.click_id, 'the snippet adopted the click id')
   })
 
-  t.test('?ga_id= from a short-link redirect joins the click\'s visitor', async t => {
+  t.test('?ga_id= from a short-link redirect joins the click\'s browser', async t => {
     const created = await server.app.inject({ method: 'POST', url: '/ga/api/links', headers: auth, payload: { url: `${site}/from-link`, key: 'short9' } })
     t.equal(created.statusCode, 201, created.body)
     const page = await fresh()
@@ -117,6 +119,6 @@ t.test('the snippet against the real server', opts, async t => {
     const [click] = await rows(r => r.event_type === 'link_click' && r.link_id === created.json().id)
     const [pv] = await rows(r => r.event_type === 'pageview' && r.path === '/from-link')
     t.ok(click && pv)
-    t.equal(pv.visitor_id, click.visitor_id, 'same visitor')
+    t.equal(pv.ga_id, click.ga_id, 'same browser (the redirect\'s cookie is the click id)')
   })
 })

@@ -31,7 +31,8 @@ t.test('kill switch: no planning, no delivery', async (t) => {
   await enable(c, 'meta')
   const sale = await convert(c, 'sale')
   t.same(sale.dispatches, [], 'nothing planned')
-  const [ev] = await database.sql`select id, occurred_at, visitor_id from events where id = ${sale.event_id}`
+  const [ev] = await database.sql`select e.id, e.occurred_at, m.visitor_id from events e
+    left join visitor_browsers m on m.workspace_id = e.workspace_id and m.ga_id = e.ga_id::text where e.id = ${sale.event_id}`
   await database.sql`insert into connector_dispatches (id, workspace_id, event_id, event_occurred_at, visitor_id, connector, connector_event_id, status, next_attempt_at)
     values ('00000000-0000-7000-8000-0000000000aa', '00000000-0000-0000-0000-000000000000', ${ev.id}, ${ev.occurred_at}, ${ev.visitor_id}, 'meta', 'meta_manual', 'pending', now())`
   t.match(await runDeliveryTick(app), { claimed: 0 })

@@ -36,7 +36,7 @@ t.test('partition keeper creates this month and the next two, once', async t => 
   const second = await runPartitionKeeper(sql, { schema: SCHEMA, now, retentionMonths: null })
   t.same(second.months.map(m => m.status), ['ok', 'ok', 'ok'], 'idempotent')
   // an event lands in its month's partition
-  await sql`insert into events (id, workspace_id, event_type, occurred_at) values (gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-12-03T00:00:00Z')`
+  await sql`insert into events (id, workspace_id, ga_id, event_type, occurred_at) values (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-12-03T00:00:00Z')`
   const [where] = await sql`select tableoid::regclass::text as part from events`
   t.equal(where.part, 'events_2026_12')
 })
@@ -61,10 +61,10 @@ t.test('rows already in the default partition are moved into the new month (reco
   t.teardown(() => sql.end())
   const now = new Date('2026-11-15T12:00:00Z')
   // no partitions yet: these land in events_default
-  await sql`insert into events (id, workspace_id, event_type, occurred_at) values
-    (gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-12-05T00:00:00Z'),
-    (gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-12-31T23:59:59Z'),
-    (gen_random_uuid(), gen_random_uuid(), 'pageview', '2025-01-01T00:00:00Z')`
+  await sql`insert into events (id, workspace_id, ga_id, event_type, occurred_at) values
+    (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-12-05T00:00:00Z'),
+    (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-12-31T23:59:59Z'),
+    (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'pageview', '2025-01-01T00:00:00Z')`
   const r = await runPartitionKeeper(sql, { schema: SCHEMA, now, retentionMonths: null })
   t.same(r.months.map(m => m.status), ['created', 'recovered', 'created'], JSON.stringify(r.months))
   const parts = await sql`select tableoid::regclass::text as part, count(*)::int as n from events group by 1 order by 1`
@@ -77,7 +77,7 @@ t.test('retention drops whole months older than GA_RETENTION_MONTHS', async t =>
   t.teardown(() => sql.end())
   const old = new Date('2026-01-10T00:00:00Z')
   await runPartitionKeeper(sql, { schema: SCHEMA, now: old, retentionMonths: null })
-  await sql`insert into events (id, workspace_id, event_type, occurred_at) values (gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-01-20T00:00:00Z')`
+  await sql`insert into events (id, workspace_id, ga_id, event_type, occurred_at) values (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'pageview', '2026-01-20T00:00:00Z')`
   const now = new Date('2026-06-10T00:00:00Z')
   const r = await runPartitionKeeper(sql, { schema: SCHEMA, now, retentionMonths: 3 })
   t.same(r.dropped, ['events_2026_01', 'events_2026_02'])

@@ -46,8 +46,8 @@ t.test('resolution scenarios', async t => {
     const [audit] = await c.sql`select * from visitor_merges where survivor_id = ${v1.id}`
     t.same(audit.merged_ids, [v2.id])
     t.equal(audit.reason, 'strong_signal')
-    const browsers = await c.sql<Array<{ visitor_id: string }>>`select visitor_id from visitor_browsers where ga_id = ${v2.id}`
-    t.same(browsers.map((b: { visitor_id: string }) => b.visitor_id), [v1.id], '#24 the loser\'s browser now maps to the survivor')
+    const browsers = await c.sql`select visitor_id from visitor_browsers where ga_id = ${v2.id}`
+    t.same(browsers.map(b => b.visitor_id), [v1.id], '#24 the loser\'s browser now maps to the survivor')
     const timeline = await call(c, 'GET', `/ga/api/visitors/${v1.id}/timeline`)
     t.same(timeline.body.events.map((e: { event_type: string, visitor_id: string }) => [e.event_type, e.visitor_id]), [['pageview', v1.id]], '#24 the event is the survivor\'s, unchanged')
     t.equal((await getVisitor(c, v2.id)).id, v1.id, 'a merged id reads as its survivor')

@@ -81,7 +81,7 @@ t.test('clicks on the spine', async t => {
   t.test('a failed batch leaves nothing behind: no event, no counter, no session, no unique claim', async t => {
     const before = await counters()
     const c = click({ ip: '198.51.100.77' })
-    await t.rejects(flush([c, click({ workspaceId: 'not-a-uuid' })]))
+    await t.rejects(flush([c, click({ at: new Date(Number.NaN) })]), 'a row the database refuses fails the whole batch')
     t.equal((await sql`select 1 from events where click_id = ${c.clickId}`).length, 0)
     t.same(await counters(), before)
     t.equal((await sql`select 1 from sessions where ga_id = ${c.gaId}`).length, 0)

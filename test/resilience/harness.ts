@@ -43,7 +43,7 @@ export async function startServer (t: Tap, env: Record<string, string>): Promise
   const started = Date.now()
   while (!out.includes('Server listening')) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${out.slice(-2000)}`)
-    if (Date.now() - started > 30_000) throw new Error(`server did not start: ${out.slice(-2000)}`)
+    if (Date.now() - started > 90_000) throw new Error(`server did not start: ${out.slice(-2000)}`)
     await sleep(50)
   }
   return { child, baseUrl: `http://127.0.0.1:${port}`, output: () => out, key: /(gak_[0-9A-Za-z]{32})/.exec(out)?.[1] ?? null, exited }

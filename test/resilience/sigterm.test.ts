@@ -54,8 +54,10 @@ t.test('SIGTERM during a mixed load flushes every acknowledged beacon and click'
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} })
   t.teardown(async () => { await sql.end() })
   const ids = [...acked]
-  const rows = await sql`select client_event_id::text as id, count(*)::int as n from good_analytics.events
-    where client_event_id = any(${ids}::uuid[]) group by client_event_id`
+  // The beacon's event_id names its event in event_keys (the narrow row has no column for it).
+  const rows = await sql`select k.key as id, count(e.id)::int as n from good_analytics.event_keys k
+    join good_analytics.events e on e.workspace_id = k.workspace_id and e.id = k.event_id
+    where k.kind = 'client_event' and k.key = any(${ids}::text[]) group by k.key`
   const stored = new Map(rows.map(r => [r.id as string, r.n as number]))
   t.same(ids.filter(id => stored.get(id) !== 1), [], `${ids.length} acknowledged beacons each stored exactly once`)
 

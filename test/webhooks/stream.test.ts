@@ -54,10 +54,10 @@ async function openStream (baseUrl: string, auth: { authorization: string }, pat
 const messages = (frames: Frame[]): Frame[] => frames.filter(f => f.data !== undefined)
 
 async function insertEvent (a: TestApp, e: Partial<RecordedEvent> & { event_type: string }): Promise<RecordedEvent> {
-  const row = { id: uuidv7(), workspace_id: DEFAULT_WORKSPACE_ID, link_id: null, unique_click: null, bot: false, occurred_at: new Date(), url: 'https://shop.example/p', ...e }
+  const row = { id: uuidv7(), workspace_id: DEFAULT_WORKSPACE_ID, ga_id: uuidv7(), link_id: null, unique_click: null, bot: false, occurred_at: new Date(), host: 'shop.example', path: '/p', ...e }
   await a.database.sql.begin(async tx => {
-    await tx`insert into events (id, workspace_id, event_type, link_id, unique_click, bot, url, occurred_at)
-             values (${row.id}, ${row.workspace_id}, ${row.event_type}, ${row.link_id}, ${row.unique_click}, ${row.bot}, ${row.url}, ${row.occurred_at})`
+    await tx`insert into events (id, workspace_id, ga_id, event_type, link_id, unique_click, bot, host, path, occurred_at)
+             values (${row.id}, ${row.workspace_id}, ${row.ga_id}, ${row.event_type}, ${row.link_id}, ${row.unique_click}, ${row.bot}, ${row.host}, ${row.path}, ${row.occurred_at})`
     await a.app.hooks.eventsRecorded(tx, [row as RecordedEvent])
   })
   return row as RecordedEvent
