@@ -5,9 +5,11 @@
 import { Type } from 'typebox'
 import { ADDRESS_INPUT_FIELDS } from '../connectors/address.js'
 
-// C0/C1 control characters are refused (422) rather than silently stripped.
+// C0/C1 control characters are refused (422) rather than silently stripped. Long values are
+// accepted (up to the 1,000 characters a property may hold) and cut to the platforms' limits at
+// dispatch, with a note in the attempt log.
 const NO_CONTROL = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$'
-const field = (description: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: NO_CONTROL, description }))
+const field = (description: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 1000, pattern: NO_CONTROL, description }))
 
 export const AddressFields = {
   person_city: field('City of the person\'s address (sent hashed to Meta, plain to Google/TikTok)'),
