@@ -128,9 +128,9 @@ DROP TABLE "events_legacy";
 --> statement-breakpoint
 DROP TABLE legacy_browsers;
 --> statement-breakpoint
--- Index entries are most of a narrow row's cost: only the reads that need them.
-CREATE INDEX "events_ws_time_idx" ON "events" ("workspace_id", "occurred_at");
---> statement-breakpoint
+-- Index entries are most of a narrow row's cost: only the reads that need them. Event ids are
+-- UUIDv7s of the event's own time, so the primary key (workspace_id, id, …) also serves time
+-- windows as id ranges: no separate (workspace_id, occurred_at) index.
 CREATE INDEX "events_browser_idx" ON "events" ("workspace_id", "ga_id", "occurred_at");
 --> statement-breakpoint
 CREATE INDEX "events_link_idx" ON "events" ("workspace_id", "link_id", "occurred_at") WHERE "link_id" IS NOT NULL;

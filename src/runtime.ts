@@ -26,7 +26,7 @@ export async function startRuntime (opts: { env?: Record<string, string | undefi
     await embedded?.stop()
     throw err
   }
-  const database = connect(url, config.schema, { max: 20 })
+  const database = connect(url, config.schema, { max: 20, readUrl: config.databaseReadUrl })
   return {
     config,
     database,

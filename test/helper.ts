@@ -75,7 +75,7 @@ export interface TestApp {
 export async function build (t: Tap, opts: { env?: Record<string, string | undefined>, databaseUrl?: string } = {}): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? await createTestDatabase(t)
   const config = testConfig(databaseUrl, opts.env)
-  const database = connect(databaseUrl, config.schema, { max: 10 })
+  const database = connect(databaseUrl, config.schema, { max: 10, readUrl: config.databaseReadUrl })
   const app = await buildApp({ config, database, logger: false })
   await app.ready()
   const apiKey = await bootstrapDefaultWorkspace(database.db, config.secret) ?? ''

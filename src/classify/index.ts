@@ -7,7 +7,7 @@ export { CHANNELS, isChannel, channelOfTraffic, sourceKind, type Channel } from 
 export { classifyReferer, refererDomain, isOwnDomain, parseReferrer, type RefererMap, type RefererResult } from './referer.js'
 export { lookupHost, type HostEntry } from './referrer-table.js'
 export {
-  CLICK_ID_PARAMS, UTM_KEYS, CONFIDENCES,
+  CLICK_ID_PARAMS, PARTNER_PARAMS, UTM_KEYS, CONFIDENCES,
   type ClickIdEntry, type Confidence, type RefererCategory
 } from './source.data.js'
 export { safeHttpUrl, urlHost, urlPath, pathForGrouping, normalizeUrlForFilter, MAX_URL_LENGTH } from './url.js'

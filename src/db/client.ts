@@ -10,6 +10,11 @@ export type Db = PostgresJsDatabase
 
 export interface Database {
   sql: Sql
+  /**
+   * Reads that may lag a little (analytics, lists, profiles): DATABASE_READ_URL's pool when set (a
+   * read replica), else the same pool as `sql`. Never written through.
+   */
+  read: Sql
   db: Db
   url: string
   schema: string
@@ -47,12 +52,14 @@ function pool (url: string, schema: string, max: number, onnotice?: (n: postgres
   })
 }
 
-export function connect (url: string, schema: string, opts: { max?: number, onnotice?: (n: postgres.Notice) => void } = {}): Database {
+export function connect (url: string, schema: string, opts: { max?: number, readUrl?: string | null, onnotice?: (n: postgres.Notice) => void } = {}): Database {
   const sql = pool(url, schema, opts.max ?? 10, opts.onnotice)
+  const read = opts.readUrl == null ? sql : pool(opts.readUrl, schema, opts.max ?? 10, opts.onnotice)
   // drizzle rewires its client's date parsers to strings; it gets a pool of its own so `sql` keeps Dates.
   const drizzleClient = pool(url, schema, Math.max(2, Math.ceil((opts.max ?? 10) / 2)), opts.onnotice)
   const db = drizzle({ client: drizzleClient })
-  return { sql, db, url, schema, close: async () => { await Promise.all([sql.end({ timeout: 5 }), drizzleClient.end({ timeout: 5 })]) } }
+  const pools = read === sql ? [sql, drizzleClient] : [sql, read, drizzleClient]
+  return { sql, read, db, url, schema, close: async () => { await Promise.all(pools.map(async p => { await p.end({ timeout: 5 }) })) } }
 }
 
 /** Errors that mean "the database cannot answer right now", as opposed to a bad query. */

@@ -29,6 +29,27 @@ export function uuidv7 (now = Date.now()): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
+/**
+ * A UUIDv7 whose time is exactly `ms` (no monotonic adjustment): events take the time they
+ * happened, so the id order is the time order and a range of ids is a range of time (the events
+ * table's primary key serves time windows without an index of its own).
+ */
+export function uuidv7At (ms: number): string {
+  const b = Buffer.allocUnsafe(16)
+  takeRandom(b)
+  b.writeUIntBE(Math.max(0, Math.floor(ms)), 0, 6)
+  b[6] = 0x70 | (b[6] & 0x0f)
+  b[8] = (b[8] & 0x3f) | 0x80
+  const h = b.toString('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+/** The smallest UUID of millisecond `ms` (inclusive bound of an id range). */
+export function uuidTimeFloor (ms: number): string {
+  const h = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-0000-0000-000000000000`
+}
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export function isUuid (s: unknown): s is string {
   return typeof s === 'string' && UUID_RE.test(s)

@@ -26,9 +26,12 @@ export interface EventRow {
   event_name: string | null
   host: string | null
   path: string | null
-  /** The query string without `?`, when the URL had one. */
+  /** The query string without `?` and without the parameters the source columns hold (utm_*, click ids, via/ref, ga_id). */
   query: string | null
-  /** The full referrer, only when it is another site's (self-referrals and direct store none). */
+  /**
+   * The full referrer, only when it is another site's and says more than its host (self-referrals,
+   * direct visits and bare `https://host/` referrers store none: referrer_host has it).
+   */
   referrer: string | null
   referrer_host: string | null
   channel: string | null
@@ -109,7 +112,8 @@ export function eventReply (row: EventRow, visitorId: string | null): Record<str
     url: (row.context?.url as string | undefined) ?? url,
     host: row.host,
     path: row.path,
-    referrer: row.referrer,
+    // A bare https origin is stored as its host only.
+    referrer: row.referrer ?? (row.referrer_host === null ? null : `https://${row.referrer_host}/`),
     referrer_host: row.referrer_host,
     source_platform: row.source_platform ?? 'direct',
     source_medium: row.source_medium ?? (row.source_platform === null ? 'direct' : null),

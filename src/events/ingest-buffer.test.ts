@@ -94,9 +94,10 @@ t.test('pushWhenRoom: writers woken together by one freed batch never overshoot 
 t.test('maxLagMs: push() holds about that much of the measured commit rate, never less than two batches', async t => {
   const b = buffer(async () => { await new Promise(resolve => setTimeout(resolve, 5)) }, { maxBatch: 10, maxPending: 100_000, maxLagMs: 500 })
   t.equal(b.pushLimit, 20, 'no rate measured yet: two batches')
-  // 4,000 items committed within the rate window (2 s) → 2,000/s → 500 ms of it is 1,000
+  // 4,000 items committed within the rate window (2 s) → at most 2,000/s → 500 ms of it is ≤ 1,000.
+  // On a busy machine the same 4,000 take longer: the limit follows whatever rate was measured.
   await Promise.all(Array.from({ length: 4000 }, async (_, i) => { await b.enqueue(i) }))
-  t.ok(b.pushLimit >= 900 && b.pushLimit <= 1000, `limit follows the rate (${b.pushLimit})`)
+  t.ok(b.pushLimit > 20 && b.pushLimit <= 1000, `limit follows the rate (${b.pushLimit})`)
   const limit = b.pushLimit
   let accepted = 0
   for (let i = 0; i < limit; i++) if (b.push(i)) accepted++

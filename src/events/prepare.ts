@@ -8,7 +8,7 @@ import {
 import { canonicalJson } from '../identity/attribution.js'
 import { cleanUuid } from '../identity/signals.js'
 import { ValidationFailed } from '../errors.js'
-import { uuidv7 } from '../db/uuid.js'
+import { uuidv7At } from '../db/uuid.js'
 import type { EventRow, EventType } from './columns.js'
 import { blankRow, deviceColumns, sourceColumns, urlColumns } from './row-builder.js'
 import type { EventFacts, EventKey } from './spine.js'
@@ -67,7 +67,7 @@ export function prepareEvent (workspaceId: string, gaId: string, input: RecordIn
   const isConversion = CONVERSIONS.has(eventType)
 
   const row: EventRow = {
-    ...blankRow({ id: uuidv7(deps.now.getTime()), workspace_id: workspaceId, ga_id: gaId, event_type: eventType, occurred_at: facts.occurred_at }),
+    ...blankRow({ id: uuidv7At(facts.occurred_at.getTime()), workspace_id: workspaceId, ga_id: gaId, event_type: eventType, occurred_at: facts.occurred_at }),
     ...urlColumns(url),
     ...sourceColumns(source, referrer),
     ...deviceColumns(device),

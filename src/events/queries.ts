@@ -1,6 +1,7 @@
 // Reads of the events table (the API's event JSON through eventReply) and the one delete that
 // GDPR forget asks of it. An event names a browser; its visitor comes through visitor_browsers.
 import type postgres from 'postgres'
+import { uuidTimeFloor } from '../db/uuid.js'
 import { eventReply, type EventRow } from './columns.js'
 
 type Tx = postgres.TransactionSql | postgres.Sql
@@ -20,17 +21,20 @@ type Joined = EventRow & { visitor_id: string | null }
 
 const replies = (rows: readonly Joined[]): Array<Record<string, unknown>> => rows.map(r => eventReply(r, r.visitor_id))
 
-/** Newest first by event time. Without `from`, the last 90 days (bounds the partitions scanned). */
+/**
+ * Newest first by event time. Without `from`, the last 90 days (bounds the partitions scanned).
+ * Ids are UUIDv7s of the event time: the window is also an id range, which the primary key serves.
+ */
 export async function listEvents (sql: Tx, workspaceId: string, f: EventFilters): Promise<Array<Record<string, unknown>>> {
   const from = f.from ?? new Date(Date.now() - 90 * 86_400_000)
   const rows = await sql<Joined[]>`
     select e.*, m.visitor_id from events e
     left join visitor_browsers m on m.workspace_id = e.workspace_id and m.ga_id = e.ga_id::text
-    where e.workspace_id = ${workspaceId} and e.occurred_at >= ${from}
-      ${f.to !== undefined ? sql`and e.occurred_at <= ${f.to}` : sql``}
+    where e.workspace_id = ${workspaceId} and e.occurred_at >= ${from} and e.id >= ${uuidTimeFloor(from.getTime())}::uuid
+      ${f.to !== undefined ? sql`and e.occurred_at <= ${f.to} and e.id < ${uuidTimeFloor(f.to.getTime() + 1)}::uuid` : sql``}
       ${f.event_type !== undefined ? sql`and e.event_type = ${f.event_type}` : sql``}
       ${f.visitor_id !== undefined ? sql`and m.visitor_id = ${f.visitor_id}` : sql``}
-    order by e.occurred_at desc, e.id desc
+    order by e.id desc
     limit ${f.limit} offset ${f.offset}`
   return replies(rows)
 }

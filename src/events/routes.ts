@@ -62,7 +62,8 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     }
   }, async req => {
     const q = req.query
-    const events = await listEvents(app.database.sql, workspaceOf(req), {
+    // From DATABASE_READ_URL when set (a replica may lag a moment behind the writes).
+    const events = await listEvents(app.database.read, workspaceOf(req), {
       limit: q.limit,
       offset: q.offset,
       event_type: q.event_type,

@@ -1,7 +1,7 @@
 // Pure pieces every event row is built from, whichever door the hit came through (redirect,
 // beacon, REST): the classifier's verdict as short columns, the URL as host/path/query, the
 // device as three words. Direct and self-referral visits store no source (nulls cost a bit each).
-import type { Device, Source } from '../classify/index.js'
+import { CLICK_ID_PARAMS, PARTNER_PARAMS, UTM_KEYS, type Device, type Source } from '../classify/index.js'
 import type { EventRow } from './columns.js'
 
 const MAX_PATH = 1024
@@ -13,6 +13,12 @@ type SourceColumns = Pick<EventRow, 'referrer' | 'referrer_host' | 'channel' | '
 'source_content' | 'source_term' | 'source_rule' | 'click_id_type' | 'click_id_value'>
 
 const crop = (v: string | null | undefined, max: number): string | null => (v === null || v === undefined || v === '' ? null : v.slice(0, max))
+
+/** `https://www.google.com/`: all it says is its host, which referrer_host keeps. */
+function isBareOrigin (url: string | null): boolean {
+  if (url === null) return true
+  try { const u = new URL(url); return u.protocol === 'https:' && (u.pathname === '/' || u.pathname === '') && u.search === '' && u.hash === '' } catch { return false }
+}
 
 function hostOf (url: string | null): string | null {
   if (url === null) return null
@@ -41,7 +47,7 @@ export function sourceColumns (source: Source | null, referrer: string | null): 
     }
   }
   return {
-    referrer: crop(referrer, MAX_REFERRER),
+    referrer: isBareOrigin(referrer) ? null : crop(referrer, MAX_REFERRER),
     referrer_host: crop(source.referer_domain ?? hostOf(referrer), MAX_TEXT),
     channel: source.channel,
     source_platform: crop(source.platform, MAX_TEXT),
@@ -55,10 +61,15 @@ export function sourceColumns (source: Source | null, referrer: string | null): 
   }
 }
 
+// Parameters the source columns already hold (or our own link plumbing): kept once, not twice.
+const CAPTURED_PARAMS: ReadonlySet<string> = new Set([...UTM_KEYS, ...Object.keys(CLICK_ID_PARAMS), ...PARTNER_PARAMS, 'ga_id', 'qr'])
+
+/** host, path, and what is left of the query once the captured parameters are taken out. */
 export function urlColumns (url: string | null): Pick<EventRow, 'host' | 'path' | 'query'> {
   if (url === null) return { host: null, path: null, query: null }
   try {
     const u = new URL(url)
+    for (const key of [...u.searchParams.keys()]) if (CAPTURED_PARAMS.has(key.toLowerCase())) u.searchParams.delete(key)
     return { host: u.hostname.toLowerCase(), path: u.pathname.slice(0, MAX_PATH), query: crop(u.search.slice(1), MAX_QUERY) }
   } catch {
     return { host: null, path: null, query: null }

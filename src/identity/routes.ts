@@ -23,7 +23,8 @@ const tags = ['visitors']
 const security: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyAuth: [] }]
 
 const routes: FastifyPluginAsyncTypebox = async app => {
-  const { sql } = app.database
+  // Reads go to DATABASE_READ_URL when set; resolve, identify and forget write through `sql`.
+  const { sql, read } = app.database
   const service = app.identityService
   app.addHook('onRequest', app.requireApiKey)
   app.addSchema(VisitorReply)
@@ -31,7 +32,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
 
   async function living (ws: string, id: string): Promise<VisitorRecord> {
     const uuid = cleanUuid(id)
-    const found = uuid === undefined ? null : await findLiving(sql, ws, uuid)
+    const found = uuid === undefined ? null : await findLiving(read, ws, uuid)
     if (found === null) throw new VisitorNotFound()
     return found
   }
@@ -42,17 +43,17 @@ const routes: FastifyPluginAsyncTypebox = async app => {
   }, async req => {
     const { limit, offset } = req.query
     const ws = workspaceOf(req)
-    const visitors = await listVisitors(sql, ws, limit, offset)
-    return { visitors: await Promise.all(visitors.map(async v => await visitorProfile(sql, ws, v))), limit, offset }
+    const visitors = await listVisitors(read, ws, limit, offset)
+    return { visitors: await Promise.all(visitors.map(async v => await visitorProfile(read, ws, v))), limit, offset }
   })
 
   // GET /ga/api/visitors/by-external-id/:external_id – the living visitor holding it
   app.get('/ga/api/visitors/by-external-id/:external_id', {
     schema: { tags, security, params: ExternalIdParams, response: { 200: Type.Ref('Visitor'), ...errorResponses } }
   }, async req => {
-    const found = await findByExternalId(sql, workspaceOf(req), req.params.external_id)
+    const found = await findByExternalId(read, workspaceOf(req), req.params.external_id)
     if (found === null) throw new VisitorNotFound()
-    return await visitorProfile(sql, workspaceOf(req), found)
+    return await visitorProfile(read, workspaceOf(req), found)
   })
 
   app.get('/ga/api/visitors/:id', {
@@ -61,7 +62,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
       description: 'A visitor. The id of a merged visitor answers with the survivor it was merged into (check `id`).',
       response: { 200: Type.Ref('Visitor'), ...errorResponses }
     }
-  }, async req => await visitorProfile(sql, workspaceOf(req), await living(workspaceOf(req), req.params.id)))
+  }, async req => await visitorProfile(read, workspaceOf(req), await living(workspaceOf(req), req.params.id)))
 
   app.get('/ga/api/visitors/:id/timeline', {
     schema: {
@@ -73,15 +74,15 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const ws = workspaceOf(req)
     const visitor = await living(ws, req.params.id)
     const { limit, offset } = req.query
-    const browsers = (await browsersOf(sql, ws, [visitor.id])).map(b => b.ga_id)
-    return { events: await browserTimeline(sql, ws, browsers, visitor.id, limit, offset), limit, offset }
+    const browsers = (await browsersOf(read, ws, [visitor.id])).map(b => b.ga_id)
+    return { events: await browserTimeline(read, ws, browsers, visitor.id, limit, offset), limit, offset }
   })
 
   app.get('/ga/api/visitors/:id/attribution', {
     schema: { tags, security, params: IdParams, response: { 200: AttributionReply, ...errorResponses } }
   }, async req => {
     const ws = workspaceOf(req)
-    const v = await visitorProfile(sql, ws, await living(ws, req.params.id))
+    const v = await visitorProfile(read, ws, await living(ws, req.params.id))
     return {
       attribution_path: v.attribution_path,
       first_source: v.first_source,

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto'
 import type postgres from 'postgres'
 import { classifySource, queryParamsFromUrl, type Device, type GeoLookup } from '../classify/index.js'
-import { uuidv7 } from '../db/uuid.js'
+import { uuidv7At } from '../db/uuid.js'
 import { blankRow, deviceColumns, sourceColumns } from '../events/row-builder.js'
 import { lastClickedLink } from '../events/queries.js'
 import type { SpineItem, Tx } from '../events/spine.js'
@@ -50,7 +50,7 @@ export function clickItem (c: ClickInput, deps: ClickDeps): SpineItem {
   const geo = deps.geo?.lookup(c.ip) ?? null
   return {
     row: {
-      ...blankRow({ id: uuidv7(c.at.getTime()), workspace_id: c.workspaceId, ga_id: c.gaId, event_type: 'link_click', occurred_at: c.at }),
+      ...blankRow({ id: uuidv7At(c.at.getTime()), workspace_id: c.workspaceId, ga_id: c.gaId, event_type: 'link_click', occurred_at: c.at }),
       ...sourceColumns(source, c.referrer),
       ...deviceColumns(c.device),
       bot: c.bot,

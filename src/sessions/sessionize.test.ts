@@ -79,7 +79,13 @@ t.test('a live session from the database is continued; an out-of-order event add
   const live = run([ev(0), ev(10)]).sessions[0]
   const r = sessionize(WS, GA, live, [ev(5), ev(20)], () => 'new')
   t.same(r.sessionIds, [live.id, live.id])
-  t.match(r.sessions[0], { pageviews: 4, events: 4, duration_seconds: 20 * 60, last_event_at: new Date(T0 + 20 * 60_000) })
+  t.match(r.sessions[0], { pageviews: 4, events: 4, duration_seconds: 20 * 60, last_event_at: new Date(T0 + 20 * 60_000), exit_path: '/p20' })
+})
+
+t.test('an event earlier than the session start (another process was faster) becomes its entry', async t => {
+  const live = run([ev(2), ev(3)]).sessions[0]
+  const r = sessionize(WS, GA, live, [ev(0)], () => 'new')
+  t.match(r.sessions[0], { started_at: new Date(T0), entry_path: '/p0', exit_path: '/p3', duration_seconds: 180, pageviews: 3 })
 })
 
 t.test('per-hop time is capped at 30 minutes', async t => {

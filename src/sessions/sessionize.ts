@@ -150,15 +150,23 @@ export function startSession (workspaceId: string, gaId: string, id: string, e: 
 }
 
 function continueSession (s: SessionState, e: SessionEvent): SessionState {
-  const pageviews = s.pageviews + (e.event_type === 'pageview' ? 1 : 0)
-  const unbounce = (e.event_type === 'pageview' && pageviews >= 2) || INTERACTIVE.has(e.event_type)
+  const pageview = e.event_type === 'pageview'
+  const pageviews = s.pageviews + (pageview ? 1 : 0)
+  const unbounce = (pageview && pageviews >= 2) || INTERACTIVE.has(e.event_type)
+  // Events of one browser can reach the database out of order (two processes, a backdated REST
+  // event): an earlier one becomes the entry, only the newest one the exit.
+  const earlier = e.occurred_at < s.started_at
+  const newest = e.occurred_at >= s.last_event_at
   const next: SessionState = {
     ...s,
-    last_event_at: e.occurred_at > s.last_event_at ? e.occurred_at : s.last_event_at,
+    started_at: earlier ? e.occurred_at : s.started_at,
+    last_event_at: newest ? e.occurred_at : s.last_event_at,
+    entry_host: earlier && pageview ? e.host : s.entry_host,
+    entry_path: earlier && pageview ? e.path : s.entry_path,
     pageviews,
     events: s.events + 1,
-    duration_seconds: s.duration_seconds + hopSeconds(s.last_event_at, e.occurred_at),
-    exit_path: e.event_type === 'pageview' && e.path !== null ? e.path : s.exit_path,
+    duration_seconds: s.duration_seconds + (earlier ? hopSeconds(e.occurred_at, s.started_at) : hopSeconds(s.last_event_at, e.occurred_at)),
+    exit_path: pageview && newest && e.path !== null ? e.path : s.exit_path,
     is_bounce: s.is_bounce && !unbounce,
     device_type: s.device_type ?? e.device_type,
     browser: s.browser ?? e.browser,

@@ -13,7 +13,7 @@ const tags = ['links']
 
 const reportRoutes: FastifyPluginAsyncTypebox = async app => {
   app.addHook('onRequest', app.requireApiKey)
-  const { db, sql } = app.database
+  const { db, read } = app.database
 
   // GET /ga/api/links/:id/stats – maintained counters
   app.get('/ga/api/links/:id/stats', {
@@ -37,7 +37,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async app => {
     const workspaceId = workspaceOf(req)
     const link = await getLinkOrThrow(db, workspaceId, req.params.id)
     const { limit = DEFAULT_LIMIT, offset = 0 } = req.query
-    const rows = await listLinkClicks(sql, workspaceId, link.id, limit, offset)
+    const rows = await listLinkClicks(read, workspaceId, link.id, limit, offset)
     return { clicks: rows, limit, offset }
   })
 
