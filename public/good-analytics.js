@@ -10,8 +10,7 @@
  * cookies; the snippet only adds what the server cannot see: the ga_id of a short-link landing,
  * an optional localStorage anonymous id (for pages that cannot share cookies with the collector),
  * ad click ids and the Meta _fbp/_fbc cookies. No eval, no injected scripts (strict-CSP safe).
- * Budget: 2 KB gzipped after `node scripts/build-snippet.mjs` (target 1.5 KB, see the bench); the code
- * below is written for size: short names, few statements, one storage and one send helper.
+ * Budget: 2 KB gzipped after `node scripts/build-snippet.mjs`.
  *
  * init options (defaults): endpoint '/ga/t', pk (publishable key: selects the workspace),
  * respectDnt false (true: send nothing under DNT or GPC), autoPageview true (false: no pageview on
@@ -20,7 +19,8 @@
  * localStorage), clientAnonymousId true, fingerprint (precomputed, sent as-is), connectorSignals
  * (object merged into every payload).
  * API: init, track(type, props), trackLead, trackSale ({amount_cents, currency, ...}), identify
- * ({person_external_id, person_email, person_name, ...}), setIdentity(gaId), getIdentity,
+ * ({person_external_id, person_email, person_name, identity_token, ...}: the person fields count
+ * only with the identity_token your backend signs), setIdentity(gaId), getIdentity,
  * getSignals, forget. Beacon body: event_type, event_id (UUIDv4), url, referrer, title, screen,
  * language, ga_id, anonymous_id, pk, fingerprint, _fbp, _fbc, click ids, the top-level keys above,
  * properties; engagement adds engaged_ms and scroll_depth; POST {endpoint}/click adds key.
@@ -33,77 +33,106 @@
   const h = history
   const loc = location
   const assign = Object.assign
-  const on = (target, type, fn, options) => target.addEventListener(type, fn, options)
-  const split = (s) => s.split(' ')
-  const href = () => loc.href
-  const now = () => Date.now()
+  const listen = (target, type, fn, options) => target.addEventListener(type, fn, options)
 
   // Two copies of the snippet on one page must not double-track: the first one stays in charge.
-  if (w.GoodAnalytics?.v) return console.warn('GoodAnalytics: loaded twice')
+  if (w.GoodAnalytics && w.GoodAnalytics.v) {
+    console.warn('GoodAnalytics: loaded twice')
+    return
+  }
 
   // Ad-platform click ids read from the landing URL and forwarded for conversion APIs.
-  const CLICK_IDS = split('gclid gbraid wbraid fbclid li_fat_id ttclid msclkid dclid epik irclickid sccid twclid')
+  const CLICK_IDS = 'gclid gbraid wbraid fbclid li_fat_id ttclid msclkid dclid epik irclickid sccid twclid'.split(' ')
   // Keys a caller passes that the collector reads at the top level; every other key goes under `properties`.
-  const TOP_LEVEL = split('event_name amount_cents currency person_external_id person_email person_name')
+  const TOP_LEVEL = 'event_name amount_cents currency person_external_id person_email person_name identity_token'.split(' ')
   // Event types a page may send; any other name becomes a `custom` event with that event_name.
-  const PAGE_TYPES = split('pageview custom lead sale identify share')
+  const PAGE_TYPES = 'pageview custom lead sale identify share'.split(' ')
   const ID_KEY = '_ga_good_id'
   const ANON_KEY = '_ga_good_anon_id'
+  // Engagement deltas shorter than this are noise (the collector counts whole seconds).
+  const MIN_ENGAGED_MS = 1000
+  // A ?via= key clicked again within this window (same tab session) is not a new click.
+  const CLICK_DEDUP_MS = 1800000
 
-  const cfg = { endpoint: '/ga/t', autoPageview: 1, autoSpaNavigation: 1, engagement: 1, cleanUrl: 1, useLocalStorage: 1, clientAnonymousId: 1 }
-  // started, opted out, landing done, current page URL, muting our own history writes.
+  const cfg = {
+    endpoint: '/ga/t',
+    autoPageview: true,
+    autoSpaNavigation: true,
+    engagement: true,
+    cleanUrl: true,
+    useLocalStorage: true,
+    clientAnonymousId: true,
+  }
   let started, optedOut, ready, lastUrl, quiet
   let gaId = null
   let anonId = null
   let clickIds = {}
   // Engagement of the current page: visible since (0 = hidden), accrued ms, max scroll depth, and what was reported.
-  let since, engagedMs, sentMs, depth, sentDepth
+  let since = 0
+  let engagedMs = 0
+  let sentMs = 0
+  let depth = 0
+  let sentDepth = 0
 
   // Storage can throw (privacy modes, sandboxed frames): treat that as "nothing stored".
-  // value undefined: read; null: remove; else write.
   const store = (area, key, value) => {
     try {
       const s = w[area]
       return value === undefined ? s.getItem(key) : value === null ? s.removeItem(key) : s.setItem(key, value)
     } catch {
-      // nothing stored
+      return null
     }
   }
-  const local = (key, value) => cfg.useLocalStorage ? store('localStorage', key, value) : null
+  const local = (key, value) => (cfg.useLocalStorage ? store('localStorage', key, value) : null)
 
-  // randomUUID exists only in secure contexts; build a v4 from getRandomValues elsewhere.
-  const uuid = (c = w.crypto) => c.randomUUID?.() ??
-    '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (x) => (x ^ (c.getRandomValues(new Uint8Array(1))[0] & (15 >> (x / 4)))).toString(16))
+  const uuid = () => {
+    const c = w.crypto
+    if (c && c.randomUUID) return c.randomUUID()
+    // randomUUID exists only in secure contexts; build a v4 from getRandomValues elsewhere.
+    if (c && c.getRandomValues) {
+      return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (x) =>
+        (x ^ (c.getRandomValues(new Uint8Array(1))[0] & (15 >> (x / 4)))).toString(16))
+    }
+  }
 
-  const cookie = (name) => d.cookie.match('(^|; )' + name + '=([^;]+)')?.[2]
+  const cookie = (name) => {
+    const m = d.cookie.match('(^|; )' + name + '=([^;]+)')
+    return m ? m[2] : undefined
+  }
 
-  const base = (type, url) => assign({
-    event_type: type,
-    event_id: uuid(),
-    url: url || href(),
-    referrer: d.referrer,
-    title: d.title,
-    screen: w.screen.width + 'x' + w.screen.height,
-    language: nav.language,
-    ga_id: gaId,
-    anonymous_id: anonId,
-    pk: cfg.pk,
-    fingerprint: cfg.fingerprint,
-    _fbp: cookie('_fbp'),
-    _fbc: cookie('_fbc')
-  }, clickIds, cfg.connectorSignals)
+  const base = (type, url) =>
+    assign(
+      {
+        event_type: type,
+        event_id: uuid(),
+        url: url || loc.href,
+        referrer: d.referrer,
+        title: d.title,
+        screen: w.screen.width + 'x' + w.screen.height,
+        language: nav.language,
+        ga_id: gaId,
+        anonymous_id: anonId,
+        pk: cfg.pk,
+        fingerprint: cfg.fingerprint,
+        _fbp: cookie('_fbp'),
+        _fbc: cookie('_fbc'),
+      },
+      clickIds,
+      cfg.connectorSignals,
+    )
 
   // keepalive lets the request outlive the page; credentials carry the collector's cookies cross-origin.
-  const send = (path, body) => fetch(cfg.endpoint + path, { method: 'POST', body: JSON.stringify(body), keepalive: true, credentials: 'include' })
+  const fetchPost = (path, data) =>
+    fetch(cfg.endpoint + path, { method: 'POST', body: data, keepalive: true, credentials: 'include' })
 
-  // sendBeacon first (text/plain: no preflight); fetch when it is missing or refuses.
   const post = (body) => {
+    const data = JSON.stringify(body)
     try {
-      if (nav.sendBeacon(cfg.endpoint + '/event', new Blob([JSON.stringify(body)], { type: 'text/plain' }))) return
+      if (nav.sendBeacon(cfg.endpoint + '/event', new Blob([data], { type: 'text/plain' }))) return
     } catch {
       // no sendBeacon, or it refused: fall through to fetch
     }
-    send('/event', body).catch(() => {})
+    fetchPost('/event', data).catch(() => {})
   }
 
   const active = () => started && !optedOut
@@ -111,116 +140,139 @@
   const track = (type, props, url) => {
     if (!active()) return
     props = assign({}, props)
-    if (!PAGE_TYPES.includes(type)) {
-      props.event_name ||= type
+    if (PAGE_TYPES.indexOf(type) < 0) {
+      props.event_name = props.event_name || type
       type = 'custom'
     }
     const body = base(type, url)
-    for (const k of TOP_LEVEL) if (k in props) { body[k] = props[k]; delete props[k] }
+    TOP_LEVEL.forEach((k) => {
+      if (k in props) {
+        body[k] = props[k]
+        delete props[k]
+      }
+    })
     body.properties = props
     post(body)
   }
 
-  const measureScroll = (e = d.documentElement, max = e.scrollHeight - e.clientHeight) => {
-    depth = Math.max(depth, max > 0 ? Math.min(Math.round(w.scrollY / max * 100), 100) : 100)
+  const measureScroll = () => {
+    const e = d.documentElement
+    const max = e.scrollHeight - e.clientHeight
+    const p = max > 0 ? Math.round((w.scrollY / max) * 100) : 100
+    if (p > depth) depth = Math.min(p, 100)
   }
 
   // Accrue visible time up to now, and restart the clock only while the page is visible.
-  const tick = (t = now()) => {
-    if (since) engagedMs += t - since
-    since = d.hidden ? 0 : t
+  const tick = () => {
+    const now = Date.now()
+    if (since) engagedMs += now - since
+    since = d.hidden ? 0 : now
   }
 
-  // Report engagement not yet reported (at least 1 s of it, or new depth); pagehide and
-  // visibilitychange→hidden both call this, the second finds nothing new: one beacon per exit.
-  const flush = (delta) => {
+  // Report engagement not yet reported; pagehide and visibilitychange→hidden both call this, the
+  // second finds nothing new, so one page exit yields one beacon.
+  const flush = () => {
     tick()
     measureScroll()
-    delta = engagedMs - sentMs
-    if (active() && cfg.engagement && lastUrl && (delta >= 1000 || depth > sentDepth)) {
-      post(assign(base('engagement'), { url: lastUrl, engaged_ms: delta, scroll_depth: depth }))
-      sentMs = engagedMs
-      sentDepth = depth
-    }
+    const delta = engagedMs - sentMs
+    if (!active() || !cfg.engagement || !lastUrl || (delta < MIN_ENGAGED_MS && depth <= sentDepth)) return
+    post(assign(base('engagement'), { url: lastUrl, engaged_ms: delta, scroll_depth: depth }))
+    sentMs = engagedMs
+    sentDepth = depth
   }
 
   // A pageview for a URL not tracked just before; closes the previous page's engagement first.
   const pageview = (url) => {
-    if (url !== lastUrl) {
-      if (lastUrl) flush()
-      engagedMs = sentMs = depth = sentDepth = since = 0
-      tick()
-      track('pageview', {}, lastUrl = url)
-    }
+    if (url === lastUrl) return
+    flush()
+    engagedMs = sentMs = depth = sentDepth = 0
+    since = 0
+    tick()
+    lastUrl = url
+    track('pageview', {}, url)
   }
 
   // History changes and hash jumps are pageviews, except our own URL cleaning and those made
   // while the landing pageview still waits for its ?via= click (it catches up on them).
-  const navigated = () => ready && !quiet && pageview(href())
+  const navigated = () => {
+    if (ready && !quiet) pageview(loc.href)
+  }
 
   // Drop our own query parameters from the address bar without that counting as a navigation.
-  const cleanUrl = (keys, u = new URL(href()), before = u.href, wasLast = before === lastUrl) => {
-    for (const k of keys) u.searchParams.delete(k)
-    if (cfg.cleanUrl && u.href !== before) {
-      quiet = 1
+  const cleanUrl = (keys) => {
+    const u = new URL(loc.href)
+    const before = u.href
+    keys.forEach((k) => u.searchParams.delete(k))
+    if (!cfg.cleanUrl || u.href === before) return
+    const wasLast = loc.href === lastUrl
+    quiet = 1
+    try {
       h.replaceState(h.state, '', u.href)
+    } finally {
       quiet = 0
-      if (wasLast) lastUrl = href()
     }
+    if (wasLast) lastUrl = loc.href
   }
 
   const setIdentity = (id) => {
-    local(ID_KEY, gaId = id || null)
+    gaId = id || null
+    local(ID_KEY, gaId)
     return api
   }
 
-  // ?via=/?ref= landing: record the click (once per key per 30 min in this tab session), adopt
-  // the ga_id it returns; answered or not within 3 s, go on.
-  const trackClick = (key, mark = '_ga_click_' + key) => now() - store('sessionStorage', mark) < 18e5 ||
-    Promise.race([
-      send('/click', assign(base(), { key })).then((r) => r.json()).then((r) => {
-        if (r?.ga_id) setIdentity(r.ga_id)
-        store('sessionStorage', mark, '' + now())
-      }).catch(() => {}),
-      new Promise((r) => setTimeout(r, 3000))
-    ])
+  // ?via=/?ref= landing: record the click, adopt the ga_id it returns; answered or not within 3 s, go on.
+  const trackClick = (key) => {
+    const mark = '_ga_click_' + key
+    if (Date.now() - store('sessionStorage', mark) < CLICK_DEDUP_MS) return Promise.resolve()
+    const click = fetchPost('/click', JSON.stringify(assign(base(), { key })))
+      .then((r) => r.json())
+      .then((r) => {
+        if (r && r.ga_id) setIdentity(r.ga_id)
+        store('sessionStorage', mark, '' + Date.now())
+      })
+      .catch(() => {})
+    return Promise.race([click, new Promise((r) => setTimeout(r, 3000))])
+  }
 
   const init = (options) => {
     if (started) return api
     assign(cfg, options)
     started = 1
-    if (cfg.respectDnt && (nav.globalPrivacyControl || nav.doNotTrack == 1 || w.doNotTrack == 1)) {
+    if (cfg.respectDnt && (nav.globalPrivacyControl || nav.doNotTrack === '1' || w.doNotTrack === '1')) {
       optedOut = 1
       return api
     }
-    const q = new URL(href()).searchParams
-    const get = (k) => q.get(k)
-    const landingId = get('ga_id')
+    const q = new URL(loc.href).searchParams
+    const landingId = q.get('ga_id')
     if (landingId) setIdentity(landingId)
     else gaId = local(ID_KEY)
     cleanUrl(['ga_id'])
-    if (cfg.clientAnonymousId) local(ANON_KEY, anonId = local(ANON_KEY) || uuid())
+    if (cfg.clientAnonymousId) {
+      anonId = local(ANON_KEY) || uuid()
+      local(ANON_KEY, anonId)
+    }
     // Click ids of the landing ride along on every event of this page (and its SPA navigations).
-    for (const k of CLICK_IDS) if (get(k)) clickIds[k] = get(k)
+    CLICK_IDS.forEach((k) => q.get(k) && (clickIds[k] = q.get(k)))
 
     if (cfg.autoSpaNavigation) {
-      for (const m of ['pushState', 'replaceState']) {
+      ;['pushState', 'replaceState'].forEach((m) => {
         const original = h[m]
         h[m] = function () {
           const r = original.apply(this, arguments)
           navigated()
           return r
         }
-      }
-      on(w, 'popstate', navigated)
-      on(w, 'hashchange', navigated)
+      })
+      listen(w, 'popstate', navigated)
+      listen(w, 'hashchange', navigated)
     }
-    on(w, 'scroll', () => measureScroll(), { passive: true })
-    on(d, 'visibilitychange', () => d.hidden ? flush() : tick())
-    on(w, 'pagehide', () => flush())
+    listen(w, 'scroll', measureScroll, { passive: true })
+    listen(d, 'visibilitychange', () => (d.hidden ? flush() : tick()))
+    listen(w, 'pagehide', flush)
+    tick()
 
-    const landing = href()
-    const key = !landingId && (get('via') || get('ref'))
+    const landing = loc.href
+    const key = !landingId && (q.get('via') || q.get('ref'))
     const start = () => {
       ready = 1
       if (cfg.autoPageview) pageview(landing)
@@ -229,12 +281,12 @@
       navigated()
     }
     // The pageview waits for the click so that it carries the click's ga_id (and cookies).
-    if (key) Promise.resolve(trackClick(key)).then(start)
+    if (key) trackClick(key).then(start)
     else start()
     return api
   }
 
-  const api = w.GoodAnalytics = {
+  const api = {
     v: 1,
     init,
     track,
@@ -250,6 +302,7 @@
       local(ID_KEY, null)
       local(ANON_KEY, null)
       return api
-    }
+    },
   }
+  w.GoodAnalytics = api
 })()

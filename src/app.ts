@@ -6,7 +6,9 @@ import cookie from '@fastify/cookie'
 import type { ReadyConfig } from './config.js'
 import type { Database } from './db/client.js'
 import core from './core.js'
-import { installErrorHandling } from './errors.js'
+import { installErrorHandling, ValidationFailed } from './errors.js'
+import { controlCharPath, CONTROL_MESSAGE } from './text.js'
+import { serializeError } from './db/log.js'
 import openapi from './openapi/index.js'
 import auth from './auth/index.js'
 import adminRoutes from './auth/admin-routes.js'
@@ -22,14 +24,20 @@ import sessions from './sessions/index.js'
 import eventRoutes from './events/routes.js'
 import conversionRoutes from './conversions/routes.js'
 import tracking from './tracking/index.js'
+import trust from './trust/index.js'
 import connectors from './connectors/plugin.js'
 import webhooks from './webhooks/index.js'
+import domains, { type ResolveTxt } from './domains/index.js'
+import limits from './limits/index.js'
+import { trustFunction } from './net/trust-proxy.js'
 
 export interface AppDeps {
   config: ReadyConfig
   database: Database
   /** Pass false in tests to keep logs quiet; a pino options object otherwise. */
   logger?: boolean | object
+  /** DNS TXT lookups for domain verification (tests point it at a local DNS server). */
+  resolveTxt?: ResolveTxt
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -37,6 +45,9 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
 export function loggerOptions (level: string): object {
   return {
     level,
+    // Database errors are logged by code and constraint only: their messages and details carry
+    // values (a password hash, an email) — issue 14 item 8.
+    serializers: { err: serializeError },
     redact: {
       paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.key', '*.password', '*.secret', '*.credentials', '*.token', 'key', 'secret', 'token', 'credentials'],
       censor: '[redacted]'
@@ -52,7 +63,19 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     // Per-request logs halve throughput on the hot paths (STACK.md); the API logs its own below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.bodyLimits.api,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: trustFunction(deps.config.trustProxy),
+    // Slow clients must not hold sockets forever (issue 14 item 6): the whole request (headers and
+    // body) within requestTimeout, idle keep-alive sockets closed after keepAliveTimeout, any socket
+    // idle for connectionTimeout closed (live streams send a heartbeat well within it).
+    requestTimeout: deps.config.timeouts.requestMs,
+    keepAliveTimeout: deps.config.timeouts.keepAliveMs,
+    connectionTimeout: deps.config.timeouts.idleMs,
+    // Headers must arrive within headersTimeout (slowloris); Node checks the request and header
+    // deadlines every connectionsCheckingInterval (30 s by default, far coarser than the deadlines).
+    http: {
+      headersTimeout: Math.min(deps.config.timeouts.headersMs, deps.config.timeouts.requestMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(deps.config.timeouts.headersMs / 4)))
+    },
     requestIdHeader: false,
     genReqId: req => {
       const given = req.headers['x-request-id']
@@ -74,6 +97,16 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     done()
   })
 
+  // No control characters in stored text (issue 14 item 9): every JSON body of the REST and admin
+  // APIs is checked once, before validation, so a NUL never reaches the database as a 500.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (typeof req.body === 'object' && req.body !== null && (req.url.startsWith('/ga/api/') || req.url.startsWith('/ga/admin/'))) {
+      const path = controlCharPath(req.body)
+      if (path !== null) { done(new ValidationFailed({ [path]: CONTROL_MESSAGE })); return }
+    }
+    done()
+  })
+
   // Beacons are sent as text/plain by sendBeacon: keep the raw string; routes parse it as JSON.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
 
@@ -81,9 +114,11 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: deps.config.cookieSecret })
   await app.register(openapi)
   await app.register(auth)
+  await app.register(limits)
   await app.register(health)
   await app.register(partitionJob)
   if (deps.config.adminToken !== null) await app.register(adminRoutes, { prefix: '/ga/admin', adminToken: deps.config.adminToken })
+  await app.register(domains, { resolveTxt: deps.resolveTxt })
   for (const feature of FEATURES) await app.register(feature)
   return app
 }
@@ -92,4 +127,4 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 // decorates something another uses (listed in its fastify-plugin dependencies).
 // The spine (recorder) comes first: the features after it register their consumers on it, and
 // identity must precede sessions (an event about a named visitor learns its browser there).
-const FEATURES: FastifyPluginAsync[] = [meRoutes, recorder, webhooks, identity, identityRoutes, sessions, eventRoutes, conversionRoutes, links, tracking, connectors]
+const FEATURES: FastifyPluginAsync[] = [meRoutes, recorder, webhooks, identity, identityRoutes, sessions, eventRoutes, conversionRoutes, links, trust, tracking, connectors]

@@ -2,6 +2,7 @@
 // frozen Config; an invalid value stops start-up with one line naming the variable.
 import { createHmac, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { isAbsolute, join, resolve } from 'node:path'
 
 export const IP_MODES = ['full', 'truncate', 'none'] as const
@@ -10,6 +11,15 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number]
 export const FAIL_MODES = ['open', 'closed'] as const
 export type FailMode = (typeof FAIL_MODES)[number]
+export const DOMAIN_VERIFICATION_MODES = ['optional', 'required'] as const
+export type DomainVerification = (typeof DOMAIN_VERIFICATION_MODES)[number]
+
+/**
+ * Which peers may set X-Forwarded-For/-Host/-Proto (GA_TRUST_PROXY): none, the nearest `hops`
+ * proxies, or the peers whose address is in `addresses` (IPs, CIDRs, or the names loopback,
+ * linklocal, uniquelocal), as Fastify's trustProxy takes them.
+ */
+export type TrustProxy = { kind: 'none' } | { kind: 'hops', hops: number } | { kind: 'addresses', addresses: string[] }
 
 export interface Config {
   port: number
@@ -26,7 +36,7 @@ export interface Config {
   adminToken: string | null
   authUrl: string | null
   schema: string
-  trustProxy: boolean
+  trustProxy: TrustProxy
   geoipDb: string | null
   linkDomains: string[]
   ownDomains: string[]
@@ -44,6 +54,15 @@ export interface Config {
   apiBases: { meta: string | null, google: string | null, linkedin: string | null, tiktok: string | null }
   ingest: { flushMs: number, maxBatch: number, maxPending: number }
   bodyLimits: { beacon: number, api: number }
+  domainVerification: DomainVerification
+  /** Requests per minute; 0 = no limit. API: per credential; public: per client IP; redirect: per client IP on GET /:key. */
+  rateLimits: { api: number, public: number, redirect: number }
+  /** Password attempts on protected links per 15 minutes; 0 = no limit. */
+  passwordAttempts: { perIp: number, perLink: number }
+  /** HTTP server timeouts in ms (requestTimeout, headersTimeout, keepAliveTimeout, connectionTimeout = idle socket). */
+  timeouts: { requestMs: number, headersMs: number, keepAliveMs: number, idleMs: number }
+  /** Live streams (SSE): concurrent streams per workspace, and how often a stream re-checks its credential. */
+  streams: { maxPerWorkspace: number, authRecheckMs: number }
   /** Background workers (partition keeper, outboxes); tests turn them off to drive them by hand. */
   workers: boolean
 }
@@ -138,6 +157,31 @@ function originList (env: Env, name: string): string[] {
   })
 }
 
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal']
+
+/** GA_TRUST_PROXY: false (default), true (= 1 hop), a hop count, or a comma-separated list of proxy IPs/CIDRs. */
+function trustProxy (env: Env, name: string): TrustProxy {
+  const v = str(env, name)
+  if (v === null || /^(0|false|no|off)$/i.test(v)) return { kind: 'none' }
+  if (/^(true|yes|on)$/i.test(v)) return { kind: 'hops', hops: 1 }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v)
+    if (hops < 1 || hops > 20) throw new ConfigError(name, 'must be false, true, a hop count from 1 to 20, or a list of proxy IPs/CIDRs', v)
+    return { kind: 'hops', hops }
+  }
+  const addresses = v.split(',').map(a => a.trim().toLowerCase()).filter(Boolean)
+  for (const a of addresses) {
+    if (NAMED_RANGES.includes(a)) continue
+    const [ip, prefix, extra] = a.split('/')
+    const family = isIP(ip)
+    const max = family === 4 ? 32 : 128
+    if (family === 0 || extra !== undefined || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max))) {
+      throw new ConfigError(name, 'must be false, true, a hop count from 1 to 20, or a list of proxy IPs/CIDRs (e.g. 10.0.0.0/8,loopback)', a)
+    }
+  }
+  return { kind: 'addresses', addresses }
+}
+
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/
 
 export function loadConfig (env: Env = process.env): Config {
@@ -173,7 +217,7 @@ export function loadConfig (env: Env = process.env): Config {
     adminToken,
     authUrl: httpUrl(env, 'GA_AUTH_URL'),
     schema,
-    trustProxy: bool(env, 'GA_TRUST_PROXY', false),
+    trustProxy: trustProxy(env, 'GA_TRUST_PROXY'),
     geoipDb,
     linkDomains: hostList(env, 'GA_LINK_DOMAINS'),
     ownDomains: hostList(env, 'GA_OWN_DOMAINS'),
@@ -200,6 +244,26 @@ export function loadConfig (env: Env = process.env): Config {
       maxPending: int(env, 'GA_INGEST_MAX_PENDING', 20000, 100, 1000000)
     }),
     bodyLimits: Object.freeze({ beacon: 64 * 1024, api: 1024 * 1024 }),
+    domainVerification: oneOf(env, 'GA_DOMAIN_VERIFICATION', DOMAIN_VERIFICATION_MODES, 'optional'),
+    rateLimits: Object.freeze({
+      api: int(env, 'GA_RATE_LIMIT_API', 6000, 0, 10_000_000),
+      public: int(env, 'GA_RATE_LIMIT_PUBLIC', 1200, 0, 10_000_000),
+      redirect: int(env, 'GA_RATE_LIMIT_REDIRECT', 0, 0, 10_000_000)
+    }),
+    passwordAttempts: Object.freeze({
+      perIp: int(env, 'GA_PASSWORD_ATTEMPTS_PER_IP', 10, 0, 1_000_000),
+      perLink: int(env, 'GA_PASSWORD_ATTEMPTS_PER_LINK', 100, 0, 1_000_000)
+    }),
+    timeouts: Object.freeze({
+      requestMs: int(env, 'GA_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      headersMs: int(env, 'GA_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      keepAliveMs: int(env, 'GA_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+      idleMs: int(env, 'GA_IDLE_TIMEOUT_MS', 60_000, 1_000, 3_600_000)
+    }),
+    streams: Object.freeze({
+      maxPerWorkspace: int(env, 'GA_STREAMS_PER_WORKSPACE', 20, 1, 10_000),
+      authRecheckMs: int(env, 'GA_STREAM_AUTH_RECHECK_MS', 30_000, 100, 3_600_000)
+    }),
     workers: bool(env, 'GA_WORKERS', true)
   })
 }

@@ -3,7 +3,10 @@
 import createError from '@fastify/error'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import type { FastifyRequest } from 'fastify'
 import { isDatabaseUnavailable } from './db/client.js'
+import { databaseErrorOf } from './db/log.js'
+import { CONTROL_MESSAGE } from './text.js'
 
 export const ErrorReply = Type.Object({
   error: Type.String(),
@@ -59,6 +62,18 @@ export function installErrorHandling (app: FastifyInstance): void {
       req.log.info({ code: 'VALIDATION_FAILED' }, 'validation failed')
       return reply.code(422).send({ error: `${err.validationContext ?? 'request'} ${first[0]}: ${first[1]}`, code: 'VALIDATION_FAILED', errors })
     }
+    // A client that hangs up mid-request (ECONNRESET "aborted" while its body is read) is not a
+    // database outage (issue 14 item 10): nobody is left to answer, so it is only noted at info.
+    if (isClientAbort(err, req)) {
+      req.log.info({ code: err.code }, 'request aborted by the client')
+      return reply.code(400).send({ error: 'Request aborted by the client', code: 'REQUEST_ABORTED' })
+    }
+    // Text the database cannot store (a NUL in a query parameter that no body check saw) is bad input.
+    const db = databaseErrorOf(err)
+    if (db !== null && (db.code === '22021' || db.code === '22P05')) {
+      req.log.info({ code: 'VALIDATION_FAILED', db_code: db.code }, 'request rejected')
+      return reply.code(422).send({ error: `request ${CONTROL_MESSAGE}`, code: 'VALIDATION_FAILED' })
+    }
     if (isDatabaseUnavailable(err)) {
       req.log.warn({ code: (err as { code?: string }).code }, 'database unavailable')
       return reply.code(503).header('retry-after', '5').send({ error: 'Database unavailable, retry later', code: 'DATABASE_UNAVAILABLE' })
@@ -76,6 +91,15 @@ export function installErrorHandling (app: FastifyInstance): void {
     if (err.errors !== undefined) body.errors = err.errors
     return reply.code(status).send(body)
   })
+}
+
+const ABORT_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'])
+
+/** The request stream itself failed because the client went away (not a database socket). */
+export function isClientAbort (err: { code?: string, message?: string }, req: FastifyRequest): boolean {
+  const raw = req.raw
+  const gone = raw.readableAborted || raw.destroyed || raw.socket?.destroyed === true
+  return gone && (ABORT_CODES.has(err.code ?? '') || err.message === 'aborted')
 }
 
 function mapFastifyCode (code: string | undefined, status: number): string {

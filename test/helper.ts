@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../src/app.js'
+import { buildApp, type AppDeps } from '../src/app.js'
 import { ensureSecret, loadConfig, type ReadyConfig } from '../src/config.js'
 import { connect, type Database } from '../src/db/client.js'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js'
@@ -72,11 +72,19 @@ export interface TestApp {
 }
 
 /** Builds the app against a fresh database (or the one given); closes everything at teardown. */
-export async function build (t: Tap, opts: { env?: Record<string, string | undefined>, databaseUrl?: string } = {}): Promise<TestApp> {
+export interface BuildOptions {
+  env?: Record<string, string | undefined>
+  databaseUrl?: string
+  /** Passed to buildApp as is (e.g. a pino options object with a stream, to read the logs). */
+  logger?: boolean | object
+  resolveTxt?: AppDeps['resolveTxt']
+}
+
+export async function build (t: Tap, opts: BuildOptions = {}): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? await createTestDatabase(t)
   const config = testConfig(databaseUrl, opts.env)
   const database = connect(databaseUrl, config.schema, { max: 10, readUrl: config.databaseReadUrl })
-  const app = await buildApp({ config, database, logger: false })
+  const app = await buildApp({ config, database, logger: opts.logger ?? false, resolveTxt: opts.resolveTxt })
   await app.ready()
   const apiKey = await bootstrapDefaultWorkspace(database.db, config.secret) ?? ''
   t.teardown(async () => { await app.close(); await database.close() })
@@ -84,7 +92,7 @@ export async function build (t: Tap, opts: { env?: Record<string, string | undef
 }
 
 /** The same, listening on 127.0.0.1 on an ephemeral port. */
-export async function listen (t: Tap, opts: { env?: Record<string, string | undefined>, databaseUrl?: string } = {}): Promise<TestApp & { baseUrl: string }> {
+export async function listen (t: Tap, opts: BuildOptions = {}): Promise<TestApp & { baseUrl: string }> {
   const built = await build(t, opts)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()

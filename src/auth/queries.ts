@@ -37,6 +37,15 @@ export async function revokeApiKey (db: Db, id: string): Promise<ApiKeyRow | nul
   return row ?? null
 }
 
+export async function updateApiKey (db: Db, id: string, patch: { allowClientSales?: boolean, allowedOrigins?: string[] }): Promise<ApiKeyRow | null> {
+  const set: Partial<typeof apiKeys.$inferInsert> = {}
+  if (patch.allowClientSales !== undefined) set.allowClientSales = patch.allowClientSales
+  if (patch.allowedOrigins !== undefined) set.allowedOrigins = patch.allowedOrigins
+  if (Object.keys(set).length === 0) return await findApiKey(db, id)
+  const [row] = await db.update(apiKeys).set(set).where(eq(apiKeys.id, id)).returning()
+  return row ?? null
+}
+
 export async function findApiKey (db: Db, id: string): Promise<ApiKeyRow | null> {
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id))
   return row ?? null

@@ -15,6 +15,7 @@ export const ApiKeyReply = Type.Object({
   type: ApiKeyType,
   prefix: Type.String(),
   allowed_origins: Type.Array(Type.String()),
+  allow_client_sales: Type.Boolean({ description: 'Publishable keys: pages may send sale beacons (stored with trust "client")' }),
   expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -26,6 +27,13 @@ export const CreateApiKeyBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   type: Type.Optional(ApiKeyType),
   allowed_origins: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 100 })),
+  allow_client_sales: Type.Optional(Type.Boolean({ description: 'Publishable keys only (default false): accept `sale` beacons from pages' })),
   expires_at: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()]))
 })
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>
+
+export const UpdateApiKeyBody = Type.Object({
+  allow_client_sales: Type.Optional(Type.Boolean({ description: 'Publishable keys only: accept `sale` beacons from pages' })),
+  allowed_origins: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 100, description: 'Replaces the list' }))
+}, { additionalProperties: false, minProperties: 1 })
+export type UpdateApiKeyBody = Static<typeof UpdateApiKeyBody>

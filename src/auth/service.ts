@@ -2,6 +2,7 @@
 import { LRUCache } from 'lru-cache'
 import type { Db, Sql } from '../db/client.js'
 import { uuidv7 } from '../db/uuid.js'
+import { ValidationFailed } from '../errors.js'
 import { generateApiKey, hashApiKey, keyPrefix } from './keys.js'
 import * as q from './queries.js'
 import type { ApiKeyRow, ApiKeyType, WorkspaceRow } from './table.js'
@@ -15,6 +16,7 @@ export interface ApiKeyView {
   type: ApiKeyType
   prefix: string
   allowed_origins: string[]
+  allow_client_sales: boolean
   expires_at: string | null
   revoked_at: string | null
   last_used_at: string | null
@@ -29,6 +31,7 @@ export function apiKeyView (row: ApiKeyRow): ApiKeyView {
     type: row.type,
     prefix: row.prefix,
     allowed_origins: row.allowedOrigins,
+    allow_client_sales: row.allowClientSales,
     expires_at: row.expiresAt?.toISOString() ?? null,
     revoked_at: row.revokedAt?.toISOString() ?? null,
     last_used_at: row.lastUsedAt?.toISOString() ?? null,
@@ -44,7 +47,8 @@ export async function createWorkspace (db: Db, name: string, id = uuidv7()): Pro
   return await q.insertWorkspace(db, { id, name })
 }
 
-export async function createApiKey (db: Db, secret: string, input: { workspaceId: string, name: string, type: ApiKeyType, allowedOrigins?: string[], expiresAt?: Date | null }): Promise<{ key: string, row: ApiKeyRow }> {
+export async function createApiKey (db: Db, secret: string, input: { workspaceId: string, name: string, type: ApiKeyType, allowedOrigins?: string[], allowClientSales?: boolean, expiresAt?: Date | null }): Promise<{ key: string, row: ApiKeyRow }> {
+  if (input.allowClientSales === true && input.type !== 'publishable') throw new ValidationFailed({ allow_client_sales: 'applies to publishable keys only' })
   const key = generateApiKey(input.type)
   const row = await q.insertApiKey(db, {
     id: uuidv7(),
@@ -54,6 +58,7 @@ export async function createApiKey (db: Db, secret: string, input: { workspaceId
     keyHash: hashApiKey(secret, key),
     prefix: keyPrefix(key),
     allowedOrigins: input.allowedOrigins ?? [],
+    allowClientSales: input.allowClientSales ?? false,
     expiresAt: input.expiresAt ?? null
   })
   return { key, row }
@@ -105,6 +110,16 @@ export function touchApiKey (sql: Sql, keyId: string, now = Date.now()): void {
   lastTouched.set(keyId, now)
   sql`update api_keys set last_used_at = now() where id = ${keyId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`
     .catch(() => { lastTouched.delete(keyId) })
+}
+
+/** Changes a key's page settings (admin API, CLI); null when the key does not exist. Throws a 422 for a setting that does not fit the key. */
+export async function updateApiKey (db: Db, id: string, patch: { allowClientSales?: boolean, allowedOrigins?: string[] }): Promise<ApiKeyRow | null> {
+  const current = await q.findApiKey(db, id)
+  if (current === null) return null
+  if (patch.allowClientSales === true && current.type !== 'publishable') throw new ValidationFailed({ allow_client_sales: 'applies to publishable keys only' })
+  const row = await q.updateApiKey(db, id, patch)
+  forgetCachedKeys()
+  return row
 }
 
 export async function revokeApiKey (db: Db, id: string): Promise<ApiKeyRow | null> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 export const API_KEY_TYPES = ['secret', 'publishable'] as const
 export type ApiKeyType = (typeof API_KEY_TYPES)[number]
@@ -20,6 +20,8 @@ export const apiKeys = pgTable('api_keys', {
   /** The first characters of the key, so people can tell keys apart in lists. */
   prefix: text('prefix').notNull(),
   allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'`),
+  /** Publishable keys only: the page may send `sale` beacons (stored with trust "client"). Off by default. */
+  allowClientSales: boolean('allow_client_sales').notNull().default(false),
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

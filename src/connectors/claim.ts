@@ -39,6 +39,22 @@ export async function claimDueDispatches (sql: Sql, opts: { limit: number, lease
     returning d.id, d.workspace_id, d.connector, d.connector_event_id, d.event_id, d.event_occurred_at, d.attempts`
 }
 
+/**
+ * Extends the lease of the dispatches this worker still holds (status 'delivering' with this
+ * claim's attempt count) and returns their ids: a dispatch missing from the answer was taken over
+ * (or settled) and must not be sent by this worker.
+ */
+export async function renewLeases (sql: Sql, held: readonly ClaimedDispatch[], leaseMs: number): Promise<Set<string>> {
+  if (held.length === 0) return new Set()
+  const rows = held.map((d) => ({ ws: d.workspace_id, id: d.id, claimed: d.attempts }))
+  const renewed = await sql<Array<{ id: string }>>`
+    update connector_dispatches d set lease_until = now() + ${leaseMs} * interval '1 millisecond'
+    from jsonb_to_recordset(${sql.json(rows)}) as u(ws uuid, id uuid, claimed int)
+    where d.workspace_id = u.ws and d.id = u.id and d.status = 'delivering' and d.attempts = u.claimed
+    returning d.id`
+  return new Set(renewed.map((r) => r.id))
+}
+
 export async function loadDispatchSources (sql: Sql, workspaceId: string, ids: readonly string[]): Promise<DispatchSourceRow[]> {
   return await sql<DispatchSourceRow[]>`
     select d.id, d.connector_event_id, d.source_context, d.event_occurred_at,

@@ -40,6 +40,7 @@ export async function planConversionDispatches (tx: Tx, items: readonly SpineIte
     const planned = planDispatches({
       connectorsEnabled: deps.connectorsEnabled,
       eventType: r.event_type,
+      trust: r.trust,
       eventId: r.id,
       occurredAt: r.occurred_at,
       settings: await settingsOf(tx, r.workspace_id, cache),

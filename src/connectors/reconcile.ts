@@ -2,6 +2,7 @@
 // the workspace has enabled get one, with the same deterministic connector_event_id the planner
 // would have given them. It only plans; the worker delivers. Idempotent: a unique index on
 // (workspace, connector, event) turns a race with the planner or another process into a no-op.
+// As in the planner, client-trust (beacon) conversions only for connectors that accept them.
 import type { Sql } from '../db/client.js'
 import { uuidv7 } from '../db/uuid.js'
 import { connectorEventId, conversionSignals, type VisitorSignalFacts } from '../conversions/plan.js'
@@ -31,12 +32,14 @@ function sentSignals (context: unknown): Record<string, string> {
 export async function reconcileDispatches (deps: { sql: Sql, connectorsEnabled: boolean, registry: ReadonlyMap<string, Connector> }, opts: { windowHours?: number } = {}): Promise<ReconcileResult> {
   if (!deps.connectorsEnabled) return { scanned: 0, created: 0, skipped: 'connectors_disabled' }
   const windowHours = opts.windowHours ?? RECONCILIATION_WINDOW_HOURS
-  const enabled = await deps.sql<Array<{ workspace_id: string, type: string }>>`
-    select workspace_id, substr(key, ${'connector:'.length + 1}) as type from settings
+  const enabled = await deps.sql<Array<{ workspace_id: string, type: string, accepts_client: boolean }>>`
+    select workspace_id, substr(key, ${'connector:'.length + 1}) as type,
+      coalesce(value -> 'config' -> 'accept_client_conversions' = 'true'::jsonb, false) as accepts_client
+    from settings
     where key like 'connector:%' and value -> 'enabled' = 'true'::jsonb`
   let scanned = 0
   let created = 0
-  for (const { workspace_id: ws, type } of enabled) {
+  for (const { workspace_id: ws, type, accepts_client: acceptsClient } of enabled) {
     const connector = deps.registry.get(type)
     if (connector === undefined) continue
     const candidates = await deps.sql<Candidate[]>`
@@ -49,6 +52,7 @@ export async function reconcileDispatches (deps: { sql: Sql, connectorsEnabled: 
       left join visitors v on v.workspace_id = e.workspace_id and v.id = m.visitor_id
       where e.workspace_id = ${ws} and e.event_type = any(${[...connector.supportedEventTypes]}::text[])
         and e.occurred_at >= now() - ${windowHours} * interval '1 hour'
+        and (e.trust = 'server' or ${acceptsClient})
         and not exists (select 1 from connector_dispatches d where d.workspace_id = e.workspace_id and d.connector = ${type} and d.event_id = e.id)`
     scanned += candidates.length
     const rows = candidates

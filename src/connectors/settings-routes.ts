@@ -14,7 +14,8 @@ const ConfigSchema = Type.Object({
   test_mode: Type.Optional(Type.Boolean({ description: 'Meta/TikTok: send with options.test_event_code; Google: validateOnly; LinkedIn refuses to send' })),
   event_name_mapping: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.String({ minLength: 1, maxLength: 100 }), { description: 'event_name or event_type → platform event name (event_name first)' })),
   default_calling_code: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{1,3}$' }), Type.Null()], { description: 'Calling code for phone numbers without an international prefix' })),
-  options: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 2048 }), { description: 'Connector-specific settings (config_keys)' }))
+  options: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 2048 }), { description: 'Connector-specific settings (config_keys)' })),
+  accept_client_conversions: Type.Optional(Type.Boolean({ description: 'Also send leads and sales recorded by browser beacons (trust "client"); default false: only conversions sent with a secret key' }))
 }, {
   // Not `additionalProperties: false`: a connector option may sit directly on config
   // (`{"config": {"url": …}}` for the webhook ≡ `config.options.url`), and any other field is
@@ -39,7 +40,8 @@ const ConnectorView = Type.Object({
     test_mode: Type.Boolean(),
     event_name_mapping: Type.Record(Type.String(), Type.String()),
     default_calling_code: Type.Union([Type.String(), Type.Null()]),
-    options: Type.Record(Type.String(), Type.String())
+    options: Type.Record(Type.String(), Type.String()),
+    accept_client_conversions: Type.Boolean()
   }),
   paused: Type.Union([Type.Object({ reason: Type.String(), at: Type.String() }), Type.Null()], { description: 'Set after a credential error; new credentials clear it' })
 })

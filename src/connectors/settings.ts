@@ -16,6 +16,8 @@ export interface StoredConfig {
   event_name_mapping: Record<string, string>
   default_calling_code: string | null
   options: Record<string, string>
+  /** Send client-trust (browser beacon) leads and sales to this platform too (issue 14 item 2; default false). */
+  accept_client_conversions: boolean
 }
 
 export interface StoredPause { reason: string, at: string }
@@ -31,7 +33,7 @@ export interface StoredConnectorSettings {
   paused: StoredPause | null
 }
 
-export const EMPTY_CONFIG: StoredConfig = { test_mode: false, event_name_mapping: {}, default_calling_code: null, options: {} }
+export const EMPTY_CONFIG: StoredConfig = { test_mode: false, event_name_mapping: {}, default_calling_code: null, options: {}, accept_client_conversions: false }
 
 function record (value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {}
@@ -57,7 +59,8 @@ export function readStoredSettings (value: unknown): StoredConnectorSettings {
       test_mode: config.test_mode === true,
       event_name_mapping: stringMap(config.event_name_mapping),
       default_calling_code: typeof config.default_calling_code === 'string' ? config.default_calling_code : null,
-      options: stringMap(config.options)
+      options: stringMap(config.options),
+      accept_client_conversions: config.accept_client_conversions === true
     },
     paused: typeof paused.reason === 'string' && typeof paused.at === 'string' ? { reason: paused.reason, at: paused.at } : null
   }
@@ -81,6 +84,7 @@ export interface SettingsUpdate {
     event_name_mapping?: Record<string, string>
     default_calling_code?: string | null
     options?: Record<string, string>
+    accept_client_conversions?: boolean
     /** A connector option given directly (`config.url` ≡ `config.options.url`), or a misplaced field. */
     [key: string]: unknown
   }
@@ -89,7 +93,7 @@ export interface SettingsUpdate {
 }
 
 const BODY_FIELDS = ['enabled', 'credentials', 'config'] as const
-const CONFIG_FIELDS = ['test_mode', 'event_name_mapping', 'default_calling_code', 'options'] as const
+const CONFIG_FIELDS = ['test_mode', 'event_name_mapping', 'default_calling_code', 'options', 'accept_client_conversions'] as const
 
 /** Where a field that was sent in the wrong place belongs, as the message for that field. */
 function placeHint (connector: Connector, name: string, at: 'body' | 'config' | 'options'): string {
@@ -188,7 +192,8 @@ export function validateSettingsUpdate (connector: Connector, current: StoredCon
     test_mode: body.config?.test_mode ?? current.config.test_mode,
     event_name_mapping: body.config?.event_name_mapping ?? current.config.event_name_mapping,
     default_calling_code: body.config?.default_calling_code === undefined ? current.config.default_calling_code : body.config.default_calling_code,
-    options: mergedOptions(connector, current.config, body, errors)
+    options: mergedOptions(connector, current.config, body, errors),
+    accept_client_conversions: body.config?.accept_client_conversions ?? current.config.accept_client_conversions
   }
   const configKeys = connector.configKeys ?? []
   const enabled = body.enabled ?? current.enabled

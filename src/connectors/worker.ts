@@ -9,7 +9,7 @@ import type { ReadyConfig } from '../config.js'
 import type { Sql } from '../db/client.js'
 import { BlockedAddressError } from '../net/safe-fetch.js'
 import type { HookPublisher } from '../webhooks/publisher.js'
-import { claimDueDispatches, loadDispatchSources, recordResults, type ClaimedDispatch, type DispatchResult } from './claim.js'
+import { claimDueDispatches, loadDispatchSources, recordResults, renewLeases, type ClaimedDispatch, type DispatchResult } from './claim.js'
 import { consentStatus } from './consent.js'
 import { isWithinDeliveryWindow } from './eligibility.js'
 import { dispatchInputOf } from './input.js'
@@ -72,8 +72,25 @@ function result (dispatch: ClaimedDispatch, outcome: DispatchResult['outcome'], 
 export async function deliveryTick (deps: DeliveryDeps, opts: TickOptions = {}): Promise<TickResult> {
   const totals = emptyResult()
   if (!deps.config.connectorsEnabled) return totals
-  const claimed = await claimDueDispatches(deps.sql, { limit: opts.limit ?? DEFAULT_CLAIM_LIMIT, leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS })
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS
+  const claimed = await claimDueDispatches(deps.sql, { limit: opts.limit ?? DEFAULT_CLAIM_LIMIT, leaseMs })
   totals.claimed = claimed.length
+  if (claimed.length === 0) return totals
+  // The lease must outlive the sending (issue 14 item 14): it is renewed a few times per lease
+  // period until every outcome is written, and re-confirmed right before each platform call.
+  const renewal = setInterval(() => {
+    renewLeases(deps.sql, claimed, leaseMs).catch((err: unknown) => { deps.log.warn({ err }, 'connectors.lease_renewal_failed') })
+  }, Math.max(50, Math.floor(leaseMs / 3)))
+  renewal.unref()
+  try {
+    await deliverClaimed(deps, claimed, { ...opts, leaseMs }, totals)
+  } finally {
+    clearInterval(renewal)
+  }
+  return totals
+}
+
+async function deliverClaimed (deps: DeliveryDeps, claimed: ClaimedDispatch[], opts: TickOptions & { leaseMs: number }, totals: TickResult): Promise<void> {
   const groups = new Map<string, ClaimedDispatch[]>()
   for (const d of claimed) {
     const key = `${d.workspace_id}|${d.connector}`
@@ -104,7 +121,6 @@ export async function deliveryTick (deps: DeliveryDeps, opts: TickOptions = {}):
       else totals.paused++
     }
   }))
-  return totals
 }
 
 async function deliverGroup (deps: DeliveryDeps, group: ClaimedDispatch[], opts: TickOptions): Promise<DispatchResult[]> {
@@ -207,7 +223,12 @@ function buildIsolating (connector: Connector, items: Item[], ctx: BuildContext)
   }
 }
 
-async function sendBatch (deps: DeliveryDeps, connector: Connector, items: Item[], ctx: BuildContext, secrets: string[], opts: TickOptions): Promise<DispatchResult[]> {
+async function sendBatch (deps: DeliveryDeps, connector: Connector, allItems: Item[], ctx: BuildContext, secrets: string[], opts: TickOptions): Promise<DispatchResult[]> {
+  // Fence the send: only dispatches whose lease this worker still holds (renewed here) go out; one
+  // that another worker took over is theirs now, and recording an outcome for it would be fenced anyway.
+  const held = await renewLeases(deps.sql, allItems.map((i) => i.dispatch), opts.leaseMs ?? DEFAULT_LEASE_MS)
+  const items = allItems.filter((i) => held.has(i.dispatch.id))
+  if (items.length === 0) return []
   const { built, sendable, failed } = buildIsolating(connector, items, ctx)
   if (built === null) return failed
   const started = performance.now()

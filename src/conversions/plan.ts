@@ -46,7 +46,11 @@ export function conversionSignals (visitor: VisitorSignalFacts, sent: Readonly<R
   return { ...stored, ...sent, ...person }
 }
 
-export interface ConnectorSetting { enabled: boolean }
+export interface ConnectorSetting {
+  enabled: boolean
+  /** The workspace lets this connector send client-trust (browser) conversions (issue 14 item 2). */
+  acceptClientConversions: boolean
+}
 
 export interface PlannedDispatch {
   id: string
@@ -57,11 +61,14 @@ export interface PlannedDispatch {
 
 /**
  * One dispatch per connector that is enabled for the workspace and whose required signals are
- * present; none at all when the kill switch is off or the event is not a conversion.
+ * present; none at all when the kill switch is off or the event is not a conversion. A
+ * client-trust conversion (a beacon) goes only to connectors that accept client conversions.
  */
 export function planDispatches (opts: {
   connectorsEnabled: boolean
   eventType: string
+  /** Absent means 'server' (the callers that predate trust). */
+  trust?: 'client' | 'server'
   eventId: string
   occurredAt: Date
   settings: Readonly<Record<string, ConnectorSetting>>
@@ -72,20 +79,23 @@ export function planDispatches (opts: {
   const planned: PlannedDispatch[] = []
   for (const connector of plannableConnectors()) {
     const required = requiredSignalsOf(connector)
-    if (required === undefined || opts.settings[connector]?.enabled !== true) continue
+    const setting = opts.settings[connector]
+    if (required === undefined || setting?.enabled !== true) continue
+    if (opts.trust === 'client' && !setting.acceptClientConversions) continue
     if (!hasRequiredSignals(required, opts.signals)) continue
     planned.push({ id: opts.newId(), connector, connector_event_id: connectorEventId(connector, opts.eventId, opts.occurredAt), status: 'pending' })
   }
   return planned
 }
 
-/** settings rows `connector:<type>` → { type: { enabled } }; anything malformed counts as disabled. */
+/** settings rows `connector:<type>` → { type: { enabled, acceptClientConversions } }; anything malformed counts as off. */
 export function connectorSettings (rows: ReadonlyArray<{ key: string, value: unknown }>): Record<string, ConnectorSetting> {
   const out: Record<string, ConnectorSetting> = {}
   for (const row of rows) {
     if (!row.key.startsWith('connector:')) continue
     const value = row.value
-    out[row.key.slice('connector:'.length)] = { enabled: isPlainObject(value) && value.enabled === true }
+    const config = isPlainObject(value) && isPlainObject(value.config) ? value.config : {}
+    out[row.key.slice('connector:'.length)] = { enabled: isPlainObject(value) && value.enabled === true, acceptClientConversions: config.accept_client_conversions === true }
   }
   return out
 }

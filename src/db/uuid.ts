@@ -34,11 +34,19 @@ export function uuidv7 (now = Date.now()): string {
  * happened, so the id order is the time order and a range of ids is a range of time (the events
  * table's primary key serves time windows without an index of its own).
  */
+let lastAtMs = -1
+let atSeq = 0
+
 export function uuidv7At (ms: number): string {
+  const at = Math.max(0, Math.floor(ms))
+  // Ids of one millisecond keep their making order (a 12-bit counter in rand_a), as uuidv7() does.
+  atSeq = at === lastAtMs ? (atSeq + 1) & 0xfff : 0
+  lastAtMs = at
   const b = Buffer.allocUnsafe(16)
   takeRandom(b)
-  b.writeUIntBE(Math.max(0, Math.floor(ms)), 0, 6)
-  b[6] = 0x70 | (b[6] & 0x0f)
+  b.writeUIntBE(at, 0, 6)
+  b[6] = 0x70 | (atSeq >> 8)
+  b[7] = atSeq & 0xff
   b[8] = (b[8] & 0x3f) | 0x80
   const h = b.toString('hex')
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`

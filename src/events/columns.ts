@@ -53,7 +53,12 @@ export interface EventRow {
   properties: Record<string, unknown> | null
   /** Conversions only: the request facts the conversion APIs need (url, ip, user agent, browser ids). */
   context: Record<string, unknown> | null
+  /** Who vouches for the event (issue 14 item 2, migration 0014): 'client' = a browser beacon, 'server' = a secret key or the service itself. */
+  trust: EventTrust
 }
+
+export const EVENT_TRUST = ['client', 'server'] as const
+export type EventTrust = typeof EVENT_TRUST[number]
 
 type PgType = 'timestamptz' | 'int8' | 'uuid' | 'bool' | 'text' | 'jsonb'
 
@@ -94,7 +99,8 @@ export const EVENT_COLUMN_TYPES = {
   country: 'text',
   currency: 'text',
   properties: 'jsonb',
-  context: 'jsonb'
+  context: 'jsonb',
+  trust: 'text'
 } as const satisfies { [K in keyof EventRow]-?: PgType }
 
 export const EVENT_COLUMNS = Object.keys(EVENT_COLUMN_TYPES) as Array<keyof EventRow>
@@ -133,6 +139,7 @@ export function eventReply (row: EventRow, visitorId: string | null): Record<str
     os: row.os,
     bot: row.bot,
     country: row.country,
+    trust: row.trust,
     occurred_at: row.occurred_at instanceof Date ? row.occurred_at.toISOString() : row.occurred_at
   }
 }

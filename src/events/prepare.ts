@@ -65,23 +65,21 @@ export function prepareEvent (workspaceId: string, gaId: string, input: RecordIn
   const connectorSignals = cleanConnectorSignals(input.connector_signals)
   const eventType = input.event_type as EventType
   const isConversion = CONVERSIONS.has(eventType)
+  const trust = ctx.trust ?? (ctx.via === 'beacon' ? 'client' : 'server')
 
-  const row: EventRow = {
-    ...blankRow({ id: uuidv7At(facts.occurred_at.getTime()), workspace_id: workspaceId, ga_id: gaId, event_type: eventType, occurred_at: facts.occurred_at }),
-    ...urlColumns(url),
-    ...sourceColumns(source, referrer),
-    ...deviceColumns(device),
-    event_name: eventName,
-    link_id: cleanUuid(input.link_id) ?? null,
-    click_id: cleanUuid(input.click_id) ?? null,
-    partner_id: partner ? cleanUuid(input.partner_id) ?? null : null,
-    country: geo?.country ?? null,
-    amount_cents: facts.amount_cents,
-    currency: facts.currency,
-    properties: Object.keys(facts.properties).length === 0 ? null : facts.properties,
-    // Conversions keep what the conversion APIs match on; browsing events keep none of it.
-    context: isConversion ? conversionContext(url, referrer, { ...ctx, ip: anonymizeIp(ctx.ip, deps.ipMode) }, connectorSignals) : null
-  }
+  const row: EventRow = blankRow({ id: uuidv7At(facts.occurred_at.getTime()), workspace_id: workspaceId, ga_id: gaId, event_type: eventType, occurred_at: facts.occurred_at })
+  Object.assign(row, urlColumns(url), sourceColumns(source, referrer), deviceColumns(device))
+  row.event_name = eventName
+  row.link_id = cleanUuid(input.link_id) ?? null
+  row.click_id = cleanUuid(input.click_id) ?? null
+  row.partner_id = partner ? cleanUuid(input.partner_id) ?? null : null
+  row.country = geo?.country ?? null
+  row.amount_cents = facts.amount_cents
+  row.currency = facts.currency
+  row.properties = Object.keys(facts.properties).length === 0 ? null : facts.properties
+  // Conversions keep what the conversion APIs match on; browsing events keep none of it.
+  row.context = isConversion ? conversionContext(url, referrer, { ...ctx, ip: anonymizeIp(ctx.ip, deps.ipMode) }, connectorSignals) : null
+  row.trust = trust
   const key: EventKey | null = idempotencyKey !== null
     ? { kind: 'idempotency', key: idempotencyKey, hash: bodyHash(input) }
     : clientEventId !== null ? { kind: 'client_event', key: clientEventId, hash: bodyHash(input) } : null
@@ -99,7 +97,8 @@ export function prepareEvent (workspaceId: string, gaId: string, input: RecordIn
       device: device === null ? null : { ...device },
       geo: geo === null ? null : { ...geo },
       connectorSignals,
-      gaIdFromCookie: ctx.gaIdFromCookie === true
+      gaIdFromCookie: ctx.gaIdFromCookie === true,
+      clientRevenue: ctx.clientRevenue === true
     }
   }
 }

@@ -39,6 +39,7 @@ export const EventReply = Type.Object({
   os: NullableString,
   bot: Type.Boolean(),
   country: NullableString,
+  trust: Type.Union([Type.Literal('client'), Type.Literal('server')], { description: '"client": sent by a browser beacon; "server": sent with a secret key (or observed by the service)' }),
   occurred_at: Type.String({ format: 'date-time' })
 }, { $id: 'Event', description: 'A recorded event' })
 

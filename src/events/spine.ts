@@ -27,6 +27,8 @@ export interface EventFacts {
   gaIdFromCookie: boolean
   /** Engagement beacons: seconds to add to their session (reference §4.7). */
   engagedSeconds?: number
+  /** A client-trust sale counts in ltv and link revenue: the workspace opted in (issue 14 item 2). */
+  clientRevenue?: boolean
 }
 
 /**
@@ -82,6 +84,14 @@ export class Spine {
   }
 
   get names (): string[] { return this.consumers.map(c => `${c.phase}:${c.name}`) }
+}
+
+/**
+ * What a sale adds to ltv and link revenue (issue 14 item 2): its amount when a backend sent it,
+ * or when the workspace counts client-trust sales; nothing for other browser sales.
+ */
+export function revenueOf (item: Pick<SpineItem, 'row' | 'facts'>): number | null {
+  return item.row.trust === 'server' || item.facts.clientRevenue === true ? item.row.amount_cents : null
 }
 
 /** Items still to be written: not settled by a consumer, not dropped. */

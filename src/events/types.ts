@@ -1,5 +1,6 @@
 // The recorder's contract: what the REST API and the beacons hand it, and what comes back.
 import type { ResolveInput } from '../identity/port.js'
+import type { EventTrust } from './columns.js'
 
 export interface RecordContext {
   /** The visitor's IP (beacons). The REST route passes null: its caller is a backend, not the visitor. */
@@ -9,6 +10,14 @@ export interface RecordContext {
   /** Host of the page the beacon came from; a referrer on it is a self-referral. Defaults to the url's host. */
   pageHost?: string | null
   via: 'api' | 'beacon'
+  /**
+   * Who vouches for the event (issue 14 item 2): 'client' for browser beacons, 'server' for
+   * secret-key callers. Defaults from `via`. Client-trust conversions reach ad platforms only for
+   * connectors that accept them, and revenue only when `clientRevenue` is set.
+   */
+  trust?: EventTrust
+  /** A client-trust sale counts in ltv and link revenue (the workspace opted in). */
+  clientRevenue?: boolean
   /** Beacons: the browser id came from a valid signed cookie. */
   gaIdFromCookie?: boolean
   /** Explicit partner attribution is honoured only for secret keys (reference §9.2 step 4). */

@@ -2,6 +2,7 @@
 // item 7. Pure; collects every failing field so a 422 names them all.
 import { isPlainObject } from '../identity/signals.js'
 import { isCurrencyCode } from './iso-4217.data.js'
+import { CONTROL_IN_IDENTIFIER, CONTROL_IN_TEXT, CONTROL_MESSAGE } from '../text.js'
 
 /** Types a client may send; api_request and visitor_merged are written by the service itself. */
 export const INGEST_EVENT_TYPES = ['pageview', 'custom', 'lead', 'sale', 'link_click', 'session_start', 'identify', 'share', 'engagement'] as const
@@ -41,6 +42,7 @@ export function checkProperties (value: unknown, errors: Errors): Record<string,
     if (key.startsWith('_')) { errors.properties = 'keys starting with "_" are reserved'; return {} }
     if (typeof v === 'number' && !Number.isFinite(v)) { errors.properties = `${key} must be a finite number`; return {} }
     if (typeof v === 'string' && v.length > MAX_PROPERTY_STRING_LENGTH) { errors.properties = `${key} exceeds ${MAX_PROPERTY_STRING_LENGTH} characters`; return {} }
+    if (CONTROL_IN_TEXT.test(key) || (typeof v === 'string' && CONTROL_IN_TEXT.test(v))) { errors.properties = `${key} ${CONTROL_MESSAGE}`; return {} }
     if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) { errors.properties = `${key} must be a string, number, boolean or null (nested values are not allowed)`; return {} }
     out[key] = v as Scalar
   }
@@ -74,18 +76,25 @@ export function checkOccurredAt (value: unknown, now: Date, errors: Errors): Dat
 
 /** Properties, money and time of one event; throws nothing, fills `errors`. */
 export function checkEventFacts (input: { properties?: unknown, amount_cents?: unknown, currency?: unknown, occurred_at?: unknown }, now: Date, errors: Errors): EventFacts {
-  return {
+  const facts = {
     properties: checkProperties(input.properties, errors),
     amount_cents: checkAmount(input.amount_cents, errors),
     currency: checkCurrency(input.currency, errors),
     occurred_at: checkOccurredAt(input.occurred_at, now, errors)
   }
+  // An amount means nothing without its currency (ASVS 2.2.3): 1999 of what? (issue 14, bad input)
+  if (facts.amount_cents !== null && facts.currency === null && errors.currency === undefined) errors.currency = 'is required when amount_cents is given'
+  return facts
 }
 
 export function checkIdempotencyKey (value: unknown, errors: Errors): string | null {
   if (value === undefined || value === null) return null
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     errors.idempotency_key = `must be 1..${MAX_IDEMPOTENCY_KEY_LENGTH} characters`
+    return null
+  }
+  if (CONTROL_IN_IDENTIFIER.test(value)) {
+    errors.idempotency_key = CONTROL_MESSAGE
     return null
   }
   return value

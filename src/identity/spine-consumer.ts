@@ -10,7 +10,7 @@ import type { EventRow } from '../events/columns.js'
 import { isDirect } from '../events/row-builder.js'
 import { sourceOf } from '../events/columns.js'
 import { clickBrowsers, touchEvents } from '../events/queries.js'
-import type { SpineItem, Tx } from '../events/spine.js'
+import { revenueOf, type SpineItem, type Tx } from '../events/spine.js'
 import { isUuid } from '../db/uuid.js'
 import { eventRollup, applyEventRollup } from './event-rollup.js'
 import { VisitorNotFound } from './errors.js'
@@ -87,7 +87,8 @@ async function refreshVisitor (tx: Tx, ws: string, visitorId: string, conversion
   for (const row of [...stored, ...inBatch]) visitor = applySignals(visitor, touchSignals(row), now)
   for (const item of conversions) {
     const r = item.row
-    visitor = applyEventRollup(visitor, eventRollup({ event_type: r.event_type, occurred_at: r.occurred_at, amount_cents: r.amount_cents }), now)
+    // A client-trust sale adds no ltv unless the workspace opted in (issue 14 item 2).
+    visitor = applyEventRollup(visitor, eventRollup({ event_type: r.event_type, occurred_at: r.occurred_at, amount_cents: revenueOf(item) }), now)
     const ids: Record<string, string> = {}
     for (const k of BROWSER_IDS) if (item.facts.connectorSignals[k] !== undefined) ids[k] = item.facts.connectorSignals[k]
     if (Object.keys(ids).length > 0) visitor = { ...visitor, connector_identifiers: { ...visitor.connector_identifiers, ...ids } }

@@ -5,7 +5,7 @@ import { decodeInvalidation, encodeInvalidation, LinkCache, type CachedLink } fr
 
 const link = (key: string, url = 'https://example.com/'): CachedLink => ({
   id: key, workspaceId: 'w', domain: 'go.example.com', key, url, linkType: 'short', expiresAtMs: null,
-  expiredUrl: null, passwordHash: null, hasGeoTargeting: false
+  expiredUrl: null, passwordHash: null, referrerPolicy: null, hasGeoTargeting: false
 })
 
 t.test('coalesces concurrent misses and caches negatives', async t => {

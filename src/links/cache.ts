@@ -14,6 +14,8 @@ export interface CachedLink extends RedirectLink {
   expiresAtMs: number | null
   expiredUrl: string | null
   passwordHash: string | null
+  /** The link's own Referrer-Policy, or null for the default. */
+  referrerPolicy: string | null
   hasGeoTargeting: boolean
 }
 

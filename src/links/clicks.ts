@@ -9,7 +9,7 @@ import { classifySource, queryParamsFromUrl, type Device, type GeoLookup } from 
 import { uuidv7At } from '../db/uuid.js'
 import { blankRow, deviceColumns, sourceColumns } from '../events/row-builder.js'
 import { lastClickedLink } from '../events/queries.js'
-import type { SpineItem, Tx } from '../events/spine.js'
+import { revenueOf, type SpineItem, type Tx } from '../events/spine.js'
 import { browsersOf } from '../identity/queries.js'
 import { addLinkCounters, claimUniqueWindows, uniquePairKey, type CounterDeltas, type UniqueCandidate } from './queries.js'
 
@@ -48,24 +48,22 @@ export function clickItem (c: ClickInput, deps: ClickDeps): SpineItem {
   // the visitor's query, as on the destination URL (DESIGN §6).
   const source = classifySource({ queryParams: { ...c.query, ...queryParamsFromUrl(c.url) }, referrer: c.referrer, ownDomains: deps.ownDomains })
   const geo = deps.geo?.lookup(c.ip) ?? null
+  const row = blankRow({ id: uuidv7At(c.at.getTime()), workspace_id: c.workspaceId, ga_id: c.gaId, event_type: 'link_click', occurred_at: c.at })
+  Object.assign(row, sourceColumns(source, c.referrer), deviceColumns(c.device))
+  row.bot = c.bot
+  row.bot_name = c.bot ? c.botName : null
+  // Where the click happened (the short link), not where it went: the destination's query holds
+  // the ga_id and UTMs the redirect appended.
+  row.host = c.host
+  row.path = `/${c.key}`
+  row.link_id = c.linkId
+  row.click_id = c.clickId
+  row.partner_id = c.partnerId ?? null
+  row.qr = c.qr
+  row.country = geo?.country ?? null
+  row.unique_click = false
   return {
-    row: {
-      ...blankRow({ id: uuidv7At(c.at.getTime()), workspace_id: c.workspaceId, ga_id: c.gaId, event_type: 'link_click', occurred_at: c.at }),
-      ...sourceColumns(source, c.referrer),
-      ...deviceColumns(c.device),
-      bot: c.bot,
-      bot_name: c.bot ? c.botName : null,
-      // Where the click happened (the short link), not where it went: the destination's query
-      // holds the ga_id and UTMs the redirect appended.
-      host: c.host,
-      path: `/${c.key}`,
-      link_id: c.linkId,
-      click_id: c.clickId,
-      partner_id: c.partnerId ?? null,
-      qr: c.qr,
-      country: geo?.country ?? null,
-      unique_click: false
-    },
+    row,
     facts: {
       via: 'redirect',
       ip: c.ip,
@@ -139,7 +137,8 @@ export async function countOnLinks (tx: Tx, items: readonly SpineItem[]): Promis
     const linkId = await lastClickedLink(tx, ws, browsers)
     if (linkId === null) continue
     if (item.row.event_type === 'lead') add(linkId, d => { d.leads = (d.leads ?? 0) + 1 })
-    else add(linkId, d => { d.sales = (d.sales ?? 0) + 1; d.revenueCents = (d.revenueCents ?? 0) + (item.row.amount_cents ?? 0) })
+    // A client-trust sale adds no revenue unless the workspace opted in (issue 14 item 2).
+    else add(linkId, d => { d.sales = (d.sales ?? 0) + 1; d.revenueCents = (d.revenueCents ?? 0) + (revenueOf(item) ?? 0) })
   }
   await addLinkCounters(tx as postgres.TransactionSql, deltas)
 }

@@ -19,3 +19,4 @@ export function violatedUniqueIndex (err: unknown): string | null {
   }
   return null
 }
+export const LinkTakesNoPassword = createError('METHOD_NOT_ALLOWED', 'This link has no password: follow it with GET', 405)

@@ -49,7 +49,9 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
     app.log.warn({ err }, 'links.geo_unavailable')
   }
 
-  const cache = new LinkCache(async (domain, key) => await loadRedirectLink(sql, domain, key))
+  const cache = new LinkCache(async (domain, key) => await loadRedirectLink(sql, domain, key, app.domains.shared))
+  // Who may be served on a host changes with its domain row: drop every cached answer.
+  app.domains.onChange(() => { cache.clear() })
   const dropped = { count: 0 }
   const clickDeps = { geo, ownDomains: config.ownDomains }
   const hashKey = deriveKey(config.secret, 'ga-link-unique-click')
@@ -90,12 +92,13 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
   const service: LinkServiceDeps = {
     db: database.db,
     linkDomains: config.linkDomains,
+    domainGuard: async (tx, workspaceId, domain) => { await app.domains.guard(tx, workspaceId, domain) },
     invalidate: keys => { cache.invalidateKeys(keys) },
     announce: async (tx, type, row) => { if (app.hasDecorator('hooks')) await app.hooks.publish(tx, row.workspaceId, type, { link: linkJson(row) }) }
   }
   await app.register(crudRoutes, { service })
   await app.register(reportRoutes)
-  await app.register(qrRoutes, { cache, trustProxy: config.trustProxy })
+  await app.register(qrRoutes, { cache })
   await app.register(redirectRoutes, {
     cache,
     geo,
@@ -112,7 +115,6 @@ async function linksPlugin (app: FastifyInstance): Promise<void> {
       })()
     },
     unlockSecret: deriveKey(config.secret, 'ga-link-unlock'),
-    trustProxy: config.trustProxy,
     cookieDomain: config.cookieDomain,
     hook: app.hasDecorator('redirectHook') && app.redirectHook !== null ? async ctx => await callRedirectHook(app, ctx) : undefined,
     ownDomains: config.ownDomains
@@ -146,4 +148,4 @@ async function listenForInvalidations (app: FastifyInstance, cache: LinkCache): 
   })
 }
 
-export default fp(linksPlugin, { name: 'links', fastify: '5.x', dependencies: ['core', 'auth', 'recorder'] })
+export default fp(linksPlugin, { name: 'links', fastify: '5.x', dependencies: ['core', 'auth', 'recorder', 'domains', 'limits'] })

@@ -30,7 +30,7 @@ const rejected: Array<[string, LinkBody, LinkInputContext, string]> = [
   ['url null on patch', { url: null }, update, 'url'],
   ['loop to the current domain on patch', { url: 'https://go.example.com/x' }, update, 'url'],
   ['expired_url loops', { expired_url: 'https://b.example.org/' }, update, 'expired_url'],
-  ['domain not allowed', { url: 'https://example.com/', domain: 'c.example.net' }, create, 'domain'],
+  ['domain not a host', { url: 'https://example.com/', domain: 'c example.net' }, create, 'domain'],
   ['no domain configured', { url: 'https://example.com/' }, { ...create, linkDomains: [] }, 'domain'],
   ['key null on patch', { key: null }, update, 'key'],
   ['key reserved', { url: 'https://example.com/', key: 'readyz' }, create, 'key'],
@@ -40,7 +40,8 @@ const rejected: Array<[string, LinkBody, LinkInputContext, string]> = [
   ['expires_at garbage', { expires_at: 'soon' }, update, 'expires_at'],
   ['password empty', { password: '' }, update, 'password'],
   ['too many tags', { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, update, 'tags'],
-  ['metadata too large', { metadata: { big: 'x'.repeat(17_000) } }, update, 'metadata']
+  ['metadata too large', { metadata: { big: 'x'.repeat(17_000) } }, update, 'metadata'],
+  ['referrer_policy unknown', { referrer_policy: 'everything' }, update, 'referrer_policy']
 ]
 for (const [name, body, ctx, field] of rejected) {
   t.test(name, async t => {

@@ -7,12 +7,17 @@ import { validateKey } from './keys.js'
 import { MAX_PASSWORD_LENGTH } from './password.js'
 import { validateDestinationUrl, type DestinationRules } from './url-validation.js'
 import { LINK_TYPES, type LinkType } from './table.js'
+import { CONTROL_IN_IDENTIFIER, CONTROL_IN_TEXT, CONTROL_MESSAGE, controlCharPath } from '../text.js'
 
 export const MAX_TEXT_LENGTH = 255
 export const MAX_OG_DESCRIPTION_LENGTH = 1000
 export const MAX_TAGS = 50
 export const MAX_TAG_LENGTH = 64
 export const MAX_METADATA_BYTES = 16 * 1024
+
+// The Referrer-Policy tokens (W3C Referrer Policy §3) a link may ask its redirect to send.
+export const REFERRER_POLICIES = ['no-referrer', 'no-referrer-when-downgrade', 'origin', 'origin-when-cross-origin', 'same-origin',
+  'strict-origin', 'strict-origin-when-cross-origin', 'unsafe-url'] as const
 
 export const UTM_FIELDS = [
   ['utm_source', 'utmSource'], ['utm_medium', 'utmMedium'], ['utm_campaign', 'utmCampaign'],
@@ -43,6 +48,7 @@ export interface LinkBody {
   tags?: string[] | null
   external_id?: string | null
   metadata?: Record<string, unknown> | null
+  referrer_policy?: string | null
 }
 
 export interface LinkChanges {
@@ -68,10 +74,11 @@ export interface LinkChanges {
   password?: string | null
   tags?: string[]
   metadata?: Record<string, unknown>
+  referrerPolicy?: string | null
 }
 
 export interface LinkInputContext {
-  /** GA_LINK_DOMAINS: when non-empty, the only allowed domains; the first is the default. */
+  /** GA_LINK_DOMAINS: the shared default domains; the first is the default domain of a new link. */
   linkDomains: readonly string[]
   nowMs: number
   mode: 'create' | 'update'
@@ -93,7 +100,7 @@ export function validateLinkInput (body: LinkBody, ctx: LinkInputContext): LinkI
     const host = domain === null ? null : normalizeHost(domain)
     if (domain === null) errors.domain = creating ? 'is required (no GA_LINK_DOMAINS configured)' : "can't be blank"
     else if (host === null) errors.domain = 'must be a host name'
-    else if (allowedDomains.length > 0 && !allowedDomains.includes(host)) errors.domain = `must be one of ${allowedDomains.join(', ')}`
+    // Whether the workspace may use the domain (shared default, or its own) is the service's check.
     else changes.domain = host
   }
   const rules: DestinationRules = { ownDomains: [...allowedDomains, changes.domain ?? ctx.currentDomain ?? ''].filter(d => d !== '') }
@@ -121,11 +128,13 @@ export function validateLinkInput (body: LinkBody, ctx: LinkInputContext): LinkI
   for (const [field, column] of UTM_FIELDS) {
     const value = optionalText(body[field], MAX_TEXT_LENGTH)
     if (value === INVALID) errors[field] = `must be at most ${MAX_TEXT_LENGTH} characters`
+    else if (typeof value === 'string' && CONTROL_IN_IDENTIFIER.test(value)) errors[field] = CONTROL_MESSAGE
     else if (value !== undefined) changes[column] = value
   }
   for (const [field, column, max] of OPTIONAL_TEXT_FIELDS) {
     const value = optionalText(body[field], max)
     if (value === INVALID) errors[field] = `must be at most ${max} characters`
+    else if (typeof value === 'string' && (field === 'external_id' ? CONTROL_IN_IDENTIFIER : CONTROL_IN_TEXT).test(value)) errors[field] = CONTROL_MESSAGE
     else if (value !== undefined) changes[column] = value
   }
   for (const [field, column] of OPTIONAL_URL_FIELDS) {
@@ -163,12 +172,21 @@ export function validateLinkInput (body: LinkBody, ctx: LinkInputContext): LinkI
     const tags = [...new Set((body.tags ?? []).map(tag => tag.trim()))]
     if (tags.length > MAX_TAGS) errors.tags = `must have at most ${MAX_TAGS} tags`
     else if (tags.some(tag => tag === '' || tag.length > MAX_TAG_LENGTH)) errors.tags = `each tag must be 1-${MAX_TAG_LENGTH} characters`
+    else if (tags.some(tag => CONTROL_IN_IDENTIFIER.test(tag))) errors.tags = CONTROL_MESSAGE
     else changes.tags = tags
+  }
+
+  if (body.referrer_policy !== undefined) {
+    if (body.referrer_policy === null || body.referrer_policy === '') changes.referrerPolicy = null
+    else if (!(REFERRER_POLICIES as readonly string[]).includes(body.referrer_policy)) errors.referrer_policy = `must be one of ${REFERRER_POLICIES.join(', ')}`
+    else changes.referrerPolicy = body.referrer_policy
   }
 
   if (body.metadata !== undefined) {
     const metadata = body.metadata ?? {}
+    const controlAt = controlCharPath(metadata)
     if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) errors.metadata = `must be at most ${MAX_METADATA_BYTES} bytes of JSON`
+    else if (controlAt !== null) errors.metadata = `${controlAt} ${CONTROL_MESSAGE}`
     else changes.metadata = metadata
   }
 

@@ -31,6 +31,7 @@ export function linkJson (row: LinkRow): LinkReply {
     tags: row.tags,
     external_id: row.externalId,
     metadata: row.metadata,
+    referrer_policy: row.referrerPolicy,
     archived_at: iso(row.archivedAt),
     total_clicks: row.totalClicks,
     unique_clicks: row.uniqueClicks,

@@ -1,5 +1,8 @@
-// Cache loader for the redirect: the live link on (domain, key), else the key-only fallback — which
-// answers only when the key is unambiguous: exactly one live link, or a single (expired) link.
+// Cache loader for the redirect and QR routes. A host serves only what its owner may serve
+// (issue 14 item 1): on a shared default domain (GA_LINK_DOMAINS) any workspace's link, on an owned
+// host only the owning workspace's links. A host that no workspace owns may fall back to a key on
+// the shared domains, answering only when the key is unambiguous there: exactly one live link, or a
+// single (expired) link. An owned host never falls back.
 import type { Sql } from '../db/client.js'
 import type { CachedLink } from './cache.js'
 import { findRedirectLink, findRedirectLinksByKey, type RedirectRow } from './queries.js'
@@ -7,10 +10,10 @@ import { findRedirectLink, findRedirectLinksByKey, type RedirectRow } from './qu
 // More live links than this with one key is ambiguous whatever their expiry says.
 const KEY_FALLBACK_LIMIT = 50
 
-export async function loadRedirectLink (sql: Sql, domain: string, key: string, nowMs = Date.now()): Promise<CachedLink | null> {
-  const exact = await findRedirectLink(sql, domain, key)
+export async function loadRedirectLink (sql: Sql, domain: string, key: string, sharedDomains: readonly string[], nowMs = Date.now()): Promise<CachedLink | null> {
+  const exact = await findRedirectLink(sql, domain, key, sharedDomains.includes(domain))
   if (exact !== null) return toCachedLink(exact)
-  const byKey = await findRedirectLinksByKey(sql, key, KEY_FALLBACK_LIMIT)
+  const byKey = await findRedirectLinksByKey(sql, key, domain, sharedDomains, KEY_FALLBACK_LIMIT)
   if (byKey.length >= KEY_FALLBACK_LIMIT) return null
   if (byKey.length === 1) return toCachedLink(byKey[0])
   const live = byKey.filter(row => row.expires_at === null || row.expires_at.getTime() > nowMs)
@@ -37,7 +40,8 @@ export function toCachedLink (row: RedirectRow): CachedLink {
     utmTerm: row.utm_term,
     expiresAtMs: row.expires_at === null ? null : row.expires_at.getTime(),
     expiredUrl: row.expired_url,
-    passwordHash: row.password_hash
+    passwordHash: row.password_hash,
+    referrerPolicy: row.referrer_policy
   }
 }
 

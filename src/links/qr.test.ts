@@ -1,6 +1,7 @@
 // Guards the QR endpoint's pure parts (reference §5.7): parameter validation order, exact 400
 // messages and defaults; byte-identical SVG/PNG for identical options; the encoded `?qr=1` URL.
 import t from 'tap'
+import { crc32, inflateSync } from 'node:zlib'
 import QRCode from 'qrcode'
 import {
   QR_DEFAULTS, QR_MESSAGES, normalizePathPrefix, parseQrParams, pathPrefixFromQrPath, qrCacheKey,
@@ -150,3 +151,39 @@ for (const [name, expiresAt, want] of TTL) {
     t.equal(qrCacheTtlMs(expiresAt, NOW), want)
   })
 }
+
+t.test('PNG decodes to the symbol: quiet zone in bg, every module in its colour (1-bit palette)', async t => {
+  const opts: QrOptions = { format: 'png', size: 3, fg: '123456', bg: 'fedcba', ec: 'quartile' }
+  const png = (await renderQr(TEXT, opts)).body as Buffer
+  // Walk the chunks (length, type, data, crc) and check each CRC.
+  const chunks = new Map<string, Buffer>()
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at)
+    const type = png.toString('latin1', at + 4, at + 8)
+    const data = png.subarray(at + 8, at + 8 + length)
+    t.equal(png.readUInt32BE(at + 8 + length), crc32(png.subarray(at + 4, at + 8 + length)) >>> 0, `${type} crc`)
+    chunks.set(type, data)
+    at += 12 + length
+  }
+  const ihdr = chunks.get('IHDR') as Buffer
+  const side = ihdr.readUInt32BE(0)
+  t.same([ihdr[8], ihdr[9], ihdr[10], ihdr[11], ihdr[12]], [1, 3, 0, 0, 0], '1-bit palette, no interlace')
+  t.same([...(chunks.get('PLTE') as Buffer)], [0xfe, 0xdc, 0xba, 0x12, 0x34, 0x56], 'palette: bg, fg')
+  t.ok(chunks.has('IEND'))
+  const raw = inflateSync(chunks.get('IDAT') as Buffer)
+  const stride = 1 + Math.ceil(side / 8)
+  const symbol = QRCode.create(TEXT, { errorCorrectionLevel: 'Q' }).modules
+  t.equal(side, (symbol.size + 8) * 3)
+  let mismatches = 0
+  for (let y = 0; y < side; y++) {
+    if (raw[y * stride] !== 0) mismatches++
+    for (let x = 0; x < side; x++) {
+      const bit = (raw[y * stride + 1 + (x >> 3)] >> (7 - (x & 7))) & 1
+      const r = Math.floor(y / 3) - 4
+      const c = Math.floor(x / 3) - 4
+      const dark = r >= 0 && c >= 0 && r < symbol.size && c < symbol.size && Boolean(symbol.get(r, c))
+      if (bit !== (dark ? 1 : 0)) mismatches++
+    }
+  }
+  t.equal(mismatches, 0, 'every pixel as the symbol says')
+})

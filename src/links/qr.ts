@@ -1,7 +1,9 @@
 // QR codes of short links (reference §5.7): query parsing with upstream's exact 400 messages and
 // defaults, deterministic SVG/PNG rendering (identical parameters → identical bytes, so caches and
 // concurrent requests agree), the encoded content URL (`…/<key>?qr=1`, so scans are told apart) and cache key.
+import { createHash } from 'node:crypto'
 import QRCode from 'qrcode'
+import { encodeQrPng, pngSide } from './qr-png.js'
 
 export const QR_FORMATS = ['svg', 'png'] as const
 export type QrFormat = typeof QR_FORMATS[number]
@@ -21,6 +23,9 @@ export const MIN_QR_SIZE = 1
 export const MAX_QR_SIZE = 50
 // The standard four-module quiet zone, so codes scan on any background.
 export const QR_MARGIN = 4
+// No image is larger than this many pixels a side (issue 14 item 4): a long URL at high error
+// correction and size 50 would otherwise be a 5,000-pixel image (a short link at size 50 fits).
+export const MAX_QR_PIXELS = 3000
 
 export const QR_MESSAGES = {
   format: 'Invalid format. Must be svg or png.',
@@ -28,13 +33,13 @@ export const QR_MESSAGES = {
   fg: 'Invalid fg. Must be 6-character hex color.',
   bg: 'Invalid bg. Must be 6-character hex color.',
   ec: 'Invalid ec. Must be low, medium, quartile, or high.',
+  tooLarge: `Invalid size. The image would exceed ${MAX_QR_PIXELS} pixels a side; use a smaller size.`,
   renderFailed: 'QR generation failed'
 } as const
 
 export const QR_CONTENT_TYPES: Readonly<Record<QrFormat, string>> = { svg: 'image/svg+xml', png: 'image/png' }
 
 export const QR_RESPONSE_HEADERS = {
-  'cache-control': 'public, max-age=86400',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
   'x-frame-options': 'DENY'
@@ -82,20 +87,30 @@ const EC_CODES: Readonly<Record<QrEcLevel, QRCode.QRCodeErrorCorrectionLevel>> =
 export interface RenderedQr {
   body: Buffer | string
   contentType: string
+  /** Strong validator of the body: identical parameters give identical bytes, hence the same tag. */
+  etag: string
 }
 
-export async function renderQr (text: string, opts: QrOptions): Promise<RenderedQr> {
-  const errorCorrectionLevel = EC_CODES[opts.ec]
-  const color = { dark: `#${opts.fg}`, light: `#${opts.bg}` }
+/** The symbol for `text`, or null when its image would exceed MAX_QR_PIXELS at this size (400 tooLarge). */
+export function qrMatrix (text: string, opts: Pick<QrOptions, 'ec' | 'size'>): QRCode.QRCode['modules'] | null {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: EC_CODES[opts.ec] })
+  return pngSide(modules.size, QR_MARGIN, opts.size) > MAX_QR_PIXELS ? null : modules
+}
+
+function etagOf (body: Buffer | string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+}
+
+export async function renderQr (text: string, opts: QrOptions, matrix = qrMatrix(text, opts)): Promise<RenderedQr> {
+  if (matrix === null) throw new RangeError(QR_MESSAGES.tooLarge)
   if (opts.format === 'png') {
-    const body = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel, margin: QR_MARGIN, scale: opts.size, color })
-    return { body, contentType: QR_CONTENT_TYPES.png }
+    const body = await encodeQrPng(matrix, { margin: QR_MARGIN, scale: opts.size, fg: opts.fg, bg: opts.bg })
+    return { body, contentType: QR_CONTENT_TYPES.png, etag: etagOf(body) }
   }
   // The SVG renderer ignores `scale`; give it the pixel width that scale would produce.
-  const modules = QRCode.create(text, { errorCorrectionLevel }).modules.size
-  const width = (modules + 2 * QR_MARGIN) * opts.size
-  const body = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel, margin: QR_MARGIN, width, color })
-  return { body, contentType: QR_CONTENT_TYPES.svg }
+  const width = pngSide(matrix.size, QR_MARGIN, opts.size)
+  const body = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: EC_CODES[opts.ec], margin: QR_MARGIN, width, color: { dark: `#${opts.fg}`, light: `#${opts.bg}` } })
+  return { body, contentType: QR_CONTENT_TYPES.svg, etag: etagOf(body) }
 }
 
 export interface QrContent {

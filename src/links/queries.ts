@@ -18,8 +18,12 @@ async function notify (tx: Tx, payload: string): Promise<void> {
 /** Runs in the write's transaction after it (the link.* webhook announcement). */
 export type AfterWrite = (tx: Tx, row: LinkRow) => Promise<void>
 
-export async function insertLink (db: Db, row: NewLinkRow, notification: string, after?: AfterWrite): Promise<LinkRow> {
+/** Runs in the write's transaction before it (the domain ownership check); throws to refuse the write. */
+export type BeforeWrite = (tx: Tx, domain: string) => Promise<void>
+
+export async function insertLink (db: Db, row: NewLinkRow, notification: string, after?: AfterWrite, before?: BeforeWrite): Promise<LinkRow> {
   return await db.transaction(async tx => {
+    await before?.(tx, row.domain)
     const [created] = await tx.insert(links).values(row).returning()
     await notify(tx, notification)
     await after?.(tx, created)
@@ -29,12 +33,14 @@ export async function insertLink (db: Db, row: NewLinkRow, notification: string,
 
 /** Applies `set` to a live link of the workspace; null when there is none. */
 export async function updateLiveLink (
-  db: Db, workspaceId: string, id: string, set: Partial<NewLinkRow>, notification: (before: LinkRow, after: LinkRow) => string, afterWrite?: AfterWrite
+  db: Db, workspaceId: string, id: string, set: Partial<NewLinkRow>, notification: (before: LinkRow, after: LinkRow) => string, afterWrite?: AfterWrite,
+  beforeWrite?: BeforeWrite
 ): Promise<LinkRow | null> {
   return await db.transaction(async tx => {
     const [before] = await tx.select().from(links)
       .where(and(eq(links.id, id), eq(links.workspaceId, workspaceId), isNull(links.archivedAt))).for('update')
     if (before === undefined) return null
+    if (set.domain !== undefined && set.domain !== before.domain) await beforeWrite?.(tx, set.domain)
     const [after] = await tx.update(links).set({ ...set, updatedAt: new Date() }).where(eq(links.id, id)).returning()
     await notify(tx, notification(before, after))
     await afterWrite?.(tx, after)
@@ -87,25 +93,39 @@ export interface RedirectRow {
   expires_at: Date | null
   expired_url: string | null
   password_hash: string | null
+  referrer_policy: string | null
 }
 
 const REDIRECT_COLUMNS = ['id', 'workspace_id', 'domain', 'key', 'url', 'link_type', 'ios_url', 'android_url', 'geo_targeting',
-  'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'expires_at', 'expired_url', 'password_hash']
+  'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'expires_at', 'expired_url', 'password_hash', 'referrer_policy']
 
-export async function findRedirectLink (sql: Sql, domain: string, key: string): Promise<RedirectRow | null> {
-  const [row] = await sql<RedirectRow[]>`select ${sql(REDIRECT_COLUMNS)} from links where domain = ${domain} and key = ${key} and archived_at is null`
+const REDIRECT_COLUMNS_OF_L = REDIRECT_COLUMNS.map(c => `l.${c}`).join(', ')
+
+/**
+ * The live link on (domain, key) that this host may serve: on a shared default domain any
+ * workspace's; on any other host only a link of the workspace that owns the host (`domains`).
+ */
+export async function findRedirectLink (sql: Sql, domain: string, key: string, shared: boolean): Promise<RedirectRow | null> {
+  const [row] = shared
+    ? await sql<RedirectRow[]>`select ${sql(REDIRECT_COLUMNS)} from links where domain = ${domain} and key = ${key} and archived_at is null`
+    : await sql<RedirectRow[]>`
+        select ${sql.unsafe(REDIRECT_COLUMNS_OF_L)} from links l join domains d on d.host = l.domain and d.workspace_id = l.workspace_id
+        where l.domain = ${domain} and l.key = ${key} and l.archived_at is null`
   return row ?? null
 }
 
-/** Live (non-archived) links with this key on any domain; at most `limit` (the caller only needs to tell 0, 1 or many). */
-export async function findRedirectLinksByKey (sql: Sql, key: string, limit = 3): Promise<RedirectRow[]> {
-  return await sql<RedirectRow[]>`select ${sql(REDIRECT_COLUMNS)} from links where key = ${key} and archived_at is null order by created_at limit ${limit}`
-}
-
-/** Per-domain redirect settings stored in `settings` under `domain:<host>` (any workspace). */
-export async function findDomainSettings (sql: Sql, domain: string): Promise<Record<string, unknown> | null> {
-  const [row] = await sql<Array<{ value: Record<string, unknown> }>>`select value from settings where key = ${`domain:${domain}`} order by updated_at desc limit 1`
-  return row?.value ?? null
+/**
+ * The key-only fallback: live links with this key on the shared default domains, for a request
+ * host that no workspace owns (an owned host never falls back to other domains' links). At most
+ * `limit` (the caller only needs to tell 0, 1 or many).
+ */
+export async function findRedirectLinksByKey (sql: Sql, key: string, host: string, shared: readonly string[], limit = 3): Promise<RedirectRow[]> {
+  if (shared.length === 0) return []
+  return await sql<RedirectRow[]>`
+    select ${sql(REDIRECT_COLUMNS)} from links
+    where key = ${key} and archived_at is null and domain = any(${shared as string[]}::text[])
+      and (${shared.includes(host)} or not exists (select 1 from domains where host = ${host}))
+    order by created_at limit ${limit}`
 }
 
 // ---- clicks ------------------------------------------------------------------------------------

@@ -27,8 +27,10 @@ const CASES: Array<[string, RedirectLink, RedirectVisitor, RequestQuery, string 
   ['plain link gets ga_id', plain, {}, none, 'https://example.com/page?ga_id=click-123'],
   ['link UTM overrides destination UTM', { url: 'https://example.com?utm_source=default', utmSource: 'twitter' }, {}, none,
     'https://example.com/?ga_id=click-123&utm_source=twitter'],
-  ['request UTM beats link UTM', { url: 'https://example.com', utmSource: 'twitter' }, {}, new URLSearchParams('utm_source=newsletter'),
-    'https://example.com/?ga_id=click-123&utm_source=newsletter'],
+  ['link UTM beats request UTM', { url: 'https://example.com', utmSource: 'twitter' }, {}, new URLSearchParams('utm_source=newsletter&utm_medium=email'),
+    'https://example.com/?ga_id=click-123&utm_medium=email&utm_source=twitter'],
+  ["destination's own parameter beats the request's", { url: 'https://example.com/?plan=pro&utm_campaign=spring' }, {}, new URLSearchParams('plan=free&utm_campaign=x&extra=1'),
+    'https://example.com/?extra=1&ga_id=click-123&plan=pro&utm_campaign=spring'],
   ['all five UTMs, null and empty skipped', { url: 'https://example.com', utmSource: 's', utmMedium: 'm', utmCampaign: 'c', utmContent: null, utmTerm: '' }, {}, none,
     'https://example.com/?ga_id=click-123&utm_campaign=c&utm_medium=m&utm_source=s'],
   ['iPhone UA → ios_url', targeted, { userAgent: IPHONE }, none, 'https://apps.apple.com/app/x?ga_id=click-123'],
@@ -125,7 +127,7 @@ function referenceTarget (link: RedirectLink, query: RequestQuery, clickId: stri
   if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username !== '' || target.password !== '') return null
   const utms = [['utm_source', link.utmSource], ['utm_medium', link.utmMedium], ['utm_campaign', link.utmCampaign], ['utm_content', link.utmContent], ['utm_term', link.utmTerm]] as const
   for (const [param, value] of utms) if (typeof value === 'string' && value !== '') target.searchParams.set(param, value)
-  for (const [key, value] of passthroughParams(query)) target.searchParams.set(key, value)
+  for (const [key, value] of passthroughParams(query)) if (!target.searchParams.has(key)) target.searchParams.set(key, value)
   target.searchParams.set('ga_id', clickId)
   target.searchParams.sort()
   return target.href

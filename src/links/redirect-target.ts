@@ -1,6 +1,8 @@
 // Where a short-link click goes (reference §5.3 step 3 and §5.5), as one pure function:
 // device target (iOS/Android) → country target (overrides) → link UTMs → bounded pass-through of the
-// visitor's query → `ga_id=<clickId>`. Parameters are set through URLSearchParams, never concatenated;
+// visitor's query → `ga_id=<clickId>`. Merge order of the query (issue 14 item 11, README): the
+// destination's own parameters, overlaid by the link's UTM fields; the visitor's parameters only
+// ADD keys the link does not set (the link's values win, unlike reference §5.5 step 4); ga_id last. Parameters are set through URLSearchParams, never concatenated;
 // the one exception is splicing a form-safe click id into a URL URLSearchParams already serialised.
 
 export interface RedirectLink {
@@ -66,7 +68,8 @@ export function resolveTarget (
     return destination.beforeClickId + clickId + destination.afterClickId
   }
   const target = new URL(destination.href)
-  for (const [key, value] of extra) target.searchParams.set(key, value)
+  // The link's values win: a visitor's parameter only fills a key the destination and UTMs leave unset.
+  for (const [key, value] of extra) if (!target.searchParams.has(key)) target.searchParams.set(key, value)
   target.searchParams.set(CLICK_ID_PARAM, clickId)
   // Sorted keys, as upstream emits them; the sort is stable, so repeated destination keys keep their order.
   target.searchParams.sort()

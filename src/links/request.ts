@@ -1,5 +1,5 @@
 // Request facts the short-link routes need, read once at the edge: the link domain from Host
-// (X-Forwarded-Host only behind a trusted proxy), a flat query, the signed `_ga_good` cookie, prefetch.
+// (X-Forwarded-Host only from a trusted proxy), a flat query, the signed `_ga_good` cookie, prefetch.
 import type { FastifyRequest } from 'fastify'
 import { parseHost, type HostAndPort } from './host.js'
 
@@ -13,10 +13,13 @@ const MAX_QUERY_PARAMS = 100
 const MAX_PARSED_HOSTS = 1000
 const parsedHosts = new Map<string, Readonly<HostAndPort> | null>()
 
-export function requestHost (req: FastifyRequest, trustProxy: boolean): Readonly<HostAndPort> | null {
-  const forwarded = trustProxy ? req.headers['x-forwarded-host'] : undefined
-  const raw = typeof forwarded === 'string' && forwarded.trim() !== '' ? forwarded.split(',')[0] : req.headers.host
-  if (raw === undefined) return null
+/**
+ * The link domain of the request: `req.host`, which is X-Forwarded-Host (its last entry, the one
+ * the nearest proxy wrote) only when the socket peer is a trusted proxy (GA_TRUST_PROXY), else Host.
+ */
+export function requestHost (req: FastifyRequest): Readonly<HostAndPort> | null {
+  const raw = req.host
+  if (raw === undefined || raw === '') return null
   let parsed = parsedHosts.get(raw)
   if (parsed === undefined) {
     const fresh = parseHost(raw)

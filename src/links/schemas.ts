@@ -27,7 +27,8 @@ const LinkFields = {
   og_image: Type.Optional(NullableString(10_000)),
   tags: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 1000 }), Type.Null()])),
   external_id: Type.Optional(NullableString(10_000)),
-  metadata: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]))
+  metadata: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+  referrer_policy: Type.Optional(Type.Union([Type.String({ maxLength: 100, description: 'Referrer-Policy of the redirect (no-referrer, origin, …); null = strict-origin-when-cross-origin' }), Type.Null()]))
 }
 
 export const CreateLinkBody = Type.Object({
@@ -68,6 +69,7 @@ export const LinkReply = Type.Object({
   tags: Type.Array(Type.String()),
   external_id: Nullable(Type.String()),
   metadata: Type.Record(Type.String(), Type.Unknown()),
+  referrer_policy: Nullable(Type.String()),
   archived_at: Nullable(Type.String()),
   total_clicks: Type.Number(),
   unique_clicks: Type.Number(),

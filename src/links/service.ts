@@ -10,17 +10,25 @@ import { validateLinkInput, type LinkBody, type LinkChanges } from './link-input
 import { hashPassword } from './password.js'
 import { findLink, insertLink, isKeyTaken, listLiveLinks, updateLiveLink, type LinkListFilter } from './queries.js'
 import type { LinkRow, NewLinkRow } from './table.js'
-import type { AfterWrite } from './queries.js'
+import type { AfterWrite, BeforeWrite } from './queries.js'
+import type { Tx } from '../domains/queries.js'
 import type { Executor } from '../webhooks/executor.js'
 
 export interface LinkServiceDeps {
   db: Db
   linkDomains: readonly string[]
+  /** Inside the write's transaction: throws unless the workspace may put a link on this domain (domains feature). */
+  domainGuard?: (tx: Tx, workspaceId: string, domain: string) => Promise<void>
   /** Drops this process's cache entries for these keys (the NOTIFY reaches the others). */
   invalidate: (keys: string[]) => void
   now?: () => number
   /** Announces link.created/updated/archived in the write's transaction (webhooks). */
   announce?: (tx: Executor, type: 'link.created' | 'link.updated' | 'link.archived', row: LinkRow) => Promise<void>
+}
+
+function guarding (deps: LinkServiceDeps, workspaceId: string): BeforeWrite | undefined {
+  const guard = deps.domainGuard
+  return guard === undefined ? undefined : async (tx, domain) => { await guard(tx, workspaceId, domain) }
 }
 
 function announcing (deps: LinkServiceDeps, type: 'link.created' | 'link.updated' | 'link.archived'): AfterWrite | undefined {
@@ -42,7 +50,7 @@ export async function createLink (deps: LinkServiceDeps, workspaceId: string, bo
     if (key === null) throw new KeySpaceCrowded()
     const row: NewLinkRow = { ...columns, id: uuidv7(), workspaceId, domain, key, url: changes.url as string }
     try {
-      const created = await insertLink(deps.db, row, encodeInvalidation([key]), announcing(deps, 'link.created'))
+      const created = await insertLink(deps.db, row, encodeInvalidation([key]), announcing(deps, 'link.created'), guarding(deps, workspaceId))
       deps.invalidate([key])
       return created
     } catch (err) {
@@ -65,7 +73,7 @@ export async function updateLink (deps: LinkServiceDeps, workspaceId: string, id
   if (check.changes.key !== undefined) set.key = check.changes.key
   if (check.changes.url !== undefined) set.url = check.changes.url
   try {
-    const updated = await updateLiveLink(deps.db, workspaceId, id, set, (before, after) => encodeInvalidation([before.key, after.key]), announcing(deps, 'link.updated'))
+    const updated = await updateLiveLink(deps.db, workspaceId, id, set, (before, after) => encodeInvalidation([before.key, after.key]), announcing(deps, 'link.updated'), guarding(deps, workspaceId))
     if (updated === null) throw new LinkNotFound()
     deps.invalidate([current.key, updated.key])
     return updated
@@ -99,7 +107,7 @@ export async function listLinks (db: Db, workspaceId: string, filter: LinkListFi
 async function toColumns (c: LinkChanges): Promise<Partial<NewLinkRow>> {
   const columns: Partial<NewLinkRow> = {}
   const copy = ['linkType', 'utmSource', 'utmMedium', 'utmCampaign', 'utmContent', 'utmTerm', 'iosUrl', 'androidUrl',
-    'expiredUrl', 'ogImage', 'ogTitle', 'ogDescription', 'externalId', 'geoTargeting', 'expiresAt', 'tags', 'metadata'] as const
+    'expiredUrl', 'ogImage', 'ogTitle', 'ogDescription', 'externalId', 'geoTargeting', 'expiresAt', 'tags', 'metadata', 'referrerPolicy'] as const
   for (const field of copy) {
     if (c[field] !== undefined) (columns as Record<string, unknown>)[field] = c[field]
   }

@@ -25,6 +25,8 @@ export const links = pgTable('links', {
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   expiredUrl: text('expired_url'),
   passwordHash: text('password_hash'),
+  /** Referrer-Policy of the redirect; null = strict-origin-when-cross-origin. */
+  referrerPolicy: text('referrer_policy'),
   ogTitle: text('og_title'),
   ogDescription: text('og_description'),
   ogImage: text('og_image'),

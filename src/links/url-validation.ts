@@ -1,7 +1,8 @@
 // Destination URLs for short links (security.md §3.1): the only way a URL gets into a link, so the
 // redirector can emit the stored value as `Location` without further checks. Order matters: raw-text
 // checks run before `new URL`, because the WHATWG parser silently removes tab/CR/LF and turns `\` into `/`.
-import { BlockList, isIPv4 } from 'node:net'
+import { isIPv4 } from 'node:net'
+import { isSpecialPurpose } from '../net/special-purpose.js'
 import { normalizeHost } from './host.js'
 
 // 2,048 is the cap security.md suggests and what browsers/CDNs handle everywhere; the stored
@@ -60,23 +61,10 @@ function fail (reason: string): UrlCheck {
   return { ok: false, reason }
 }
 
-// Ranges from security.md §3.3: a short link must not send browsers to the visitor's own network.
-// Two lists, because one BlockList matches IPv4 addresses against an IPv6 `::ffff:0:0/96` rule.
-const BLOCKED_V4 = new BlockList()
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]
-] as const) BLOCKED_V4.addSubnet(net, prefix, 'ipv4')
-const BLOCKED_V6 = new BlockList()
-for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32],
-  // Embedded-IPv4 forms (mapped, NAT64, 6to4) are refused outright rather than unwrapped.
-  ['::ffff:0:0', 96], ['64:ff9b::', 96], ['2002::', 16]
-] as const) BLOCKED_V6.addSubnet(net, prefix, 'ipv6')
-
+// A short link must not send browsers to the visitor's own network: IP literals in any IANA
+// special-purpose block (net/special-purpose.ts, the list outbound requests use) are refused.
 function isLocalHost (host: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost')) return true
-  if (host.startsWith('[')) return BLOCKED_V6.check(host.slice(1, -1), 'ipv6')
-  return isIPv4(host) && BLOCKED_V4.check(host, 'ipv4')
+  if (host.startsWith('[')) return isSpecialPurpose(host.slice(1, -1))
+  return isIPv4(host) && isSpecialPurpose(host)
 }

@@ -4,49 +4,26 @@
 // checks them itself. No redirects are followed, every request has a timeout and the response
 // body read is capped.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { BlockList, isIP } from 'node:net'
+import { isIP } from 'node:net'
 import { Agent, buildConnector, request, type Dispatcher } from 'undici'
+import { isSpecialPurpose } from './special-purpose.js'
 
+/**
+ * A connection refused by the address policy. The message never names the address: it reaches
+ * tenants (dispatch and delivery logs, 422 answers), and what a name resolves to inside our network
+ * is not theirs to learn. `address` stays on the object for our own logs.
+ */
 export class BlockedAddressError extends Error {
   readonly code = 'ERR_BLOCKED_ADDRESS'
   constructor (readonly address: string) {
-    super(`refusing to connect to non-public address ${address}`)
+    super('refusing to connect to a non-public address')
     this.name = 'BlockedAddressError'
   }
 }
 
-// Everything that is not public unicast (security.md §3.3 table). NAT64 and 6to4 embed IPv4
-// addresses we cannot vet cheaply, so they are refused outright; IPv4-mapped IPv6 is unwrapped.
-const V4_BLOCKED: readonly [string, number][] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]
-]
-const V6_BLOCKED: readonly [string, number][] = [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32],
-  ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['100::', 64]
-]
-const blocked = new BlockList()
-for (const [net, prefix] of V4_BLOCKED) blocked.addSubnet(net, prefix, 'ipv4')
-for (const [net, prefix] of V6_BLOCKED) blocked.addSubnet(net, prefix, 'ipv6')
-const mapped = new BlockList()
-mapped.addSubnet('::ffff:0:0', 96, 'ipv6')
-
-/** "::ffff:7f00:1" / "::ffff:127.0.0.1" → "127.0.0.1". */
-function unwrapMappedV4 (ip: string): string {
-  const host = new URL(`http://[${ip}]/`).hostname.slice(1, -1) // WHATWG normalises to hex groups
-  const [hi, lo] = host.split(':').slice(-2).map((g) => parseInt(g, 16))
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.')
-}
-
-/** True for any address that is not public unicast (loopback, private, link-local, metadata, multicast, reserved). */
+/** True for any address that is not public unicast: the whole IANA special-purpose registry (special-purpose.ts). */
 export function isBlockedAddress (address: string): boolean {
-  const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '')
-  const family = isIP(ip)
-  if (family === 4) return blocked.check(ip, 'ipv4')
-  if (family !== 6) return true // not an address at all: refuse rather than guess
-  if (mapped.check(ip, 'ipv6')) return isBlockedAddress(unwrapMappedV4(ip))
-  return blocked.check(ip, 'ipv6')
+  return isSpecialPurpose(address)
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void

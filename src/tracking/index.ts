@@ -18,6 +18,8 @@ export default async function tracking (app: FastifyInstance): Promise<void> {
     sink,
     sites: createSiteKeys({ db: database.db, sql: database.sql, secret: config.secret, allowedOrigins: config.allowedOrigins }),
     bodyLimit: config.bodyLimits.beacon,
-    cookieDomain: config.cookieDomain
+    cookieDomain: config.cookieDomain,
+    // Without the trust feature no identity claim verifies and client sales count in no revenue.
+    trustOf: app.hasDecorator('trust') ? async ws => await app.trust.of(ws) : async () => ({ identitySecrets: [], countClientRevenue: false })
   })
 }

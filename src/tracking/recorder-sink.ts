@@ -62,8 +62,9 @@ async function deduped (work: Promise<unknown>): Promise<void> {
 export function createRecorderSink (app: FastifyInstance): BeaconSink {
   const { sql } = app.database
 
+  // Beacons are client-trust events (issue 14 item 2); the route decided whether their revenue counts.
   function context (ctx: BeaconContext, identity: BeaconIdentity): RecordContext {
-    return { ip: ctx.ip, userAgent: ctx.userAgent, pageHost: ctx.pageHost, via: 'beacon', gaIdFromCookie: identity.fromCookie.ga_id }
+    return { ip: ctx.ip, userAgent: ctx.userAgent, pageHost: ctx.pageHost, via: 'beacon', trust: 'client', clientRevenue: ctx.clientRevenue, gaIdFromCookie: identity.fromCookie.ga_id }
   }
 
   return {
@@ -95,7 +96,7 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
         resolve: { ga_id: identity.ga_id }
       }
       // No UA, IP or referrer: an engagement row carries no source or device (reference §4.7).
-      await deduped(app.recorder.record(ws, input, { ip: null, userAgent: null, pageHost: ctx.pageHost, via: 'beacon', gaIdFromCookie: identity.fromCookie.ga_id }))
+      await deduped(app.recorder.record(ws, input, { ip: null, userAgent: null, pageHost: ctx.pageHost, via: 'beacon', trust: 'client', gaIdFromCookie: identity.fromCookie.ga_id }))
     },
 
     // `reconcile_only`: identity without an event row. A pageview makes no person: only claims do.
@@ -113,7 +114,7 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
       const device = parseUserAgent(ctx.userAgent)
       const gaId = identity.fromCookie.ga_id ? identity.ga_id : clickId
       // Durable like every beacon: the answer is sent once the click is committed.
-      await app.spine.enqueue(app.links.clickItem({
+      const item = app.links.clickItem({
         linkId: link.id,
         workspaceId: link.workspaceId,
         clickId,
@@ -132,7 +133,10 @@ export function createRecorderSink (app: FastifyInstance): BeaconSink {
         device,
         bot: device.bot,
         botName: device.bot ? device.bot_name : null
-      }))
+      })
+      // Reported by the browser, not seen by a redirect: client trust like every beacon (issue 14 item 2).
+      item.row.trust = 'client'
+      await app.spine.enqueue(item)
       return { ga_id: clickId, visitor_id: null }
     }
   }

@@ -1,8 +1,11 @@
 // POST /ga/t/event, POST /ga/t/click and their CORS preflights (reference §6.1–6.2, §5.9).
 // Order of checks, each a thrown error rendered by the one error handler:
 //   body too large (413, Fastify) → not one JSON object (400) → publishable key (401/403) →
-//   Origin (403, no CORS headers) → field validation (422) → identity + cookies → durable store
+//   Origin (403, no CORS headers) → field validation (422) → client conversion rules (403: a sale
+//   needs a key allowing client sales, a lead or sale an allowed Origin) → identity claims (kept
+//   only with a valid identity token, else as hints) → identity + cookies → durable store
 //   (200 {"status":"ok"} only after commit; 503 + Retry-After when the database cannot take it).
+// Everything a beacon records is stored with trust "client" (issue 14 items 2–3).
 // The hot path logs nothing per request (STACK.md: per-request logging halves throughput).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -11,18 +14,23 @@ import { normalizeOrigin } from '../auth/origins.js'
 import { urlHost } from '../classify/index.js'
 import { errorResponses } from '../errors.js'
 import { ANON_COOKIE, chooseIdentity, GA_COOKIE, identityCookieOptions, readSignedCookie, type BeaconIdentity } from './cookies.js'
-import { corsHeaders, corsVerdict, preflightHeaders } from './cors.js'
-import { InvalidBeacon, OriginNotAllowed } from './errors.js'
+import { corsHeaders, corsVerdict, preflightHeaders, type CorsVerdict } from './cors.js'
+import { ClientSaleNotAllowed, ConversionOriginRequired, InvalidBeacon, OriginNotAllowed } from './errors.js'
+import { checkIdentityClaims } from './identity-token.js'
 import { beaconObject } from './payload.js'
-import { cleanLinkKey, sanitizeBeacon, type BeaconEvent } from './sanitize.js'
+import { cleanLinkKey, sanitizeBeacon, withHints, type BeaconEvent } from './sanitize.js'
 import type { BeaconContext, BeaconSink } from './sink.js'
 import type { BeaconSite, SiteKeys } from './site-keys.js'
+import { refuseClientConversion } from './trust.js'
+import type { WorkspaceTrust } from '../trust/service.js'
 
 export interface BeaconRouteOptions {
   sink: BeaconSink
   sites: SiteKeys
   bodyLimit: number
   cookieDomain: string | null
+  /** The workspace's identity secrets and revenue opt-in (cached by the trust feature). */
+  trustOf: (workspaceId: string) => Promise<WorkspaceTrust>
 }
 
 const Ok = Type.Object({ status: Type.Literal('ok') })
@@ -31,29 +39,50 @@ const ClickOk = Type.Object({ status: Type.Literal('ok'), ga_id: Type.String(), 
 const BeaconBody = Type.Unknown({
   description: 'One JSON object, sent as application/json or text/plain: event_type (default pageview), event_id (UUID), url, referrer, ' +
     'title, screen, language, ga_id, anonymous_id, pk, fingerprint, _fbp, _fbc, click ids, event_name, amount_cents, currency, ' +
-    'person_external_id, person_email, person_name, properties, reconcile_only; engagement adds engaged_ms and scroll_depth. /click adds key.'
+    'person_external_id, person_email, person_name, identity_token, properties, reconcile_only; engagement adds engaged_ms and scroll_depth. /click adds key. ' +
+    'person_external_id / person_email count only with identity_token = hex HMAC-SHA256(identity secret, person_external_id); otherwise they are kept as unverified hints.'
 })
 
 function selfOrigin (req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`
 }
 
-function contextOf (req: FastifyRequest, event: BeaconEvent): BeaconContext {
+function contextOf (req: FastifyRequest, event: BeaconEvent, clientRevenue = false): BeaconContext {
   const ua = req.headers['user-agent']
-  return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null, pageHost: urlHost(event.url), requestHost: req.hostname.toLowerCase() }
+  return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null, pageHost: urlHost(event.url), requestHost: req.hostname.toLowerCase(), clientRevenue }
 }
 
 const beaconRoutes: FastifyPluginAsyncTypebox<BeaconRouteOptions> = async (app, opts) => {
-  const { sink, sites, cookieDomain } = opts
+  const { sink, sites, cookieDomain, trustOf } = opts
 
   /** Parses, finds the site and enforces its origins; sets the CORS headers every later answer carries. */
-  async function admit (req: FastifyRequest, reply: FastifyReply): Promise<{ raw: Record<string, unknown>, site: BeaconSite }> {
+  async function admit (req: FastifyRequest, reply: FastifyReply): Promise<{ raw: Record<string, unknown>, site: BeaconSite, origin: CorsVerdict }> {
     const raw = beaconObject(req.body)
     const site = await sites.siteOf(typeof raw.pk === 'string' ? raw.pk.trim() : raw.pk === undefined || raw.pk === null ? null : '')
     const verdict = corsVerdict(req.headers.origin, site.allowedOrigins, selfOrigin(req))
     if (verdict.kind === 'denied') throw new OriginNotAllowed(verdict.origin)
     if (verdict.kind === 'allowed') void reply.headers(corsHeaders(verdict.origin))
-    return { raw, site }
+    return { raw, site, origin: verdict }
+  }
+
+  /**
+   * What of the beacon may be believed: refuses sales and leads a browser may not send, and keeps
+   * person claims only when the identity token verifies (else they become hints on the event).
+   */
+  async function vouch (site: BeaconSite, origin: CorsVerdict, event: BeaconEvent): Promise<{ event: BeaconEvent, clientRevenue: boolean }> {
+    const refusal = refuseClientConversion(event.event_type, site, origin)
+    if (refusal === 'sale_not_allowed') throw new ClientSaleNotAllowed()
+    if (refusal === 'origin_required') throw new ConversionOriginRequired()
+    const claims = event.person_external_id !== null || event.person_email !== null
+    const conversion = event.event_type === 'sale' || event.event_type === 'lead'
+    if (!claims && !conversion) return { event, clientRevenue: false }
+    const trust = await trustOf(site.workspaceId)
+    if (!claims) return { event, clientRevenue: trust.countClientRevenue }
+    const checked = checkIdentityClaims(event, trust.identitySecrets)
+    return {
+      event: { ...event, ...checked.verified, properties: withHints(event.properties, checked.hints) },
+      clientRevenue: conversion && trust.countClientRevenue
+    }
   }
 
   /** The visitor's ids; the cookies are set by `keep` once the beacon is stored. */
@@ -89,15 +118,17 @@ const beaconRoutes: FastifyPluginAsyncTypebox<BeaconRouteOptions> = async (app, 
       tags: ['tracking'],
       summary: 'Beacon: pageview, custom, lead, sale, identify, engagement …',
       description: 'Public. Workspace from the publishable key `pk` (else the default workspace). 200 once durable; ' +
-        '400 not one JSON object; 401 unknown pk; 403 disallowed Origin or secret key as pk; 413 over 64 KB; 422 invalid fields; 503 + Retry-After when it cannot persist.',
+        '400 not one JSON object; 401 unknown pk; 403 disallowed Origin or secret key as pk, a sale on a key without allow_client_sales ' +
+        '(CLIENT_SALE_NOT_ALLOWED), a lead or sale without an allowed Origin (CONVERSION_ORIGIN_REQUIRED); 413 over 64 KB; 422 invalid fields; ' +
+        '503 + Retry-After when it cannot persist. Stored with trust "client".',
       body: BeaconBody,
       response: { 200: Ok, ...errorResponses }
     }
   }, async (req, reply) => {
-    const { raw, site } = await admit(req, reply)
-    const event = sanitizeBeacon(raw)
+    const { raw, site, origin } = await admit(req, reply)
+    const { event, clientRevenue } = await vouch(site, origin, sanitizeBeacon(raw))
     const identity = identify(req, event)
-    const ctx = contextOf(req, event)
+    const ctx = contextOf(req, event, clientRevenue)
     if (event.event_type === 'engagement') await sink.recordEngagement(site.workspaceId, event, identity, ctx)
     else if (event.reconcile_only) await sink.reconcile(site.workspaceId, event, identity, ctx)
     else await sink.recordEvent(site.workspaceId, event, identity, ctx)

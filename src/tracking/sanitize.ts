@@ -37,7 +37,8 @@ export const LIMITS = {
   title: 300,
   screen: 20,
   language: 35,
-  engagedMs: 1_800_000
+  engagedMs: 1_800_000,
+  identityToken: 128
 } as const
 
 /** Ad-platform click ids the snippet forwards from the landing URL (classify's table). */
@@ -71,6 +72,8 @@ export interface BeaconEvent {
   person_external_id: string | null
   person_email: string | null
   person_name: string | null
+  /** Hex HMAC-SHA256 of person_external_id by the host backend (identity-token.ts); null when absent. */
+  identity_token: string | null
   connector_signals: Record<string, string>
   click_ids: Record<string, string>
   reconcile_only: boolean
@@ -145,6 +148,17 @@ export function cleanProperties (value: unknown, pageFacts: Record<string, unkno
   return out
 }
 
+/** Unverified identity claims first (they must survive the cap), then the caller's properties. */
+export function withHints (properties: Record<string, Scalar>, hints: Record<string, string>): Record<string, Scalar> {
+  if (Object.keys(hints).length === 0) return properties
+  const out: Record<string, Scalar> = { ...hints }
+  for (const [k, v] of Object.entries(properties)) {
+    if (Object.keys(out).length >= LIMITS.properties) break
+    if (!(k in out)) out[k] = v
+  }
+  return out
+}
+
 function pick (body: Record<string, unknown>, keys: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (const k of keys) {
@@ -183,6 +197,7 @@ export function sanitizeBeacon (body: Record<string, unknown>): BeaconEvent {
     person_external_id: cleanId(body.person_external_id, LIMITS.person),
     person_email: cleanId(body.person_email, LIMITS.email),
     person_name: text(body.person_name, LIMITS.person),
+    identity_token: cleanId(body.identity_token, LIMITS.identityToken),
     connector_signals: pick(body, SIGNAL_KEYS),
     click_ids: pick(body, CLICK_ID_PARAMS),
     reconcile_only: isTruthyFlag(body.reconcile_only) || isTruthyFlag(props.reconcile_only),

@@ -12,6 +12,8 @@ export interface BeaconContext {
   pageHost: string | null
   /** The collector host the request was sent to (link lookup for /click). */
   requestHost: string
+  /** A client-trust sale counts in ltv and link revenue (the workspace opted in); false otherwise. */
+  clientRevenue: boolean
 }
 
 export interface ClickAnswer { ga_id: string, visitor_id: string | null }

@@ -13,6 +13,8 @@ export interface BeaconSite {
   /** Page origins allowed to send this workspace's beacons (the key's, plus GA_ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[]
   keyId: string | null
+  /** The key lets pages send `sale` beacons (issue 14 item 2); never for the key-less default site. */
+  allowClientSales: boolean
 }
 
 export interface SiteKeys {
@@ -26,7 +28,7 @@ const REASONS = { unknown: 'Unknown publishable key', revoked: 'Publishable key 
 
 export function createSiteKeys (deps: { db: Db, sql: Sql, secret: string, allowedOrigins: readonly string[] }): SiteKeys {
   const configured = deps.allowedOrigins
-  const defaultSite: BeaconSite = Object.freeze({ workspaceId: DEFAULT_WORKSPACE_ID, allowedOrigins: configured, keyId: null })
+  const defaultSite: BeaconSite = Object.freeze({ workspaceId: DEFAULT_WORKSPACE_ID, allowedOrigins: configured, keyId: null, allowClientSales: false })
   const known = new LRUCache<string, boolean>({ max: 10_000, ttl: KEY_CACHE_TTL_MS })
 
   async function siteOf (pk: string | null): Promise<BeaconSite> {
@@ -36,7 +38,7 @@ export function createSiteKeys (deps: { db: Db, sql: Sql, secret: string, allowe
     if (!check.ok) throw new InvalidPublishableKey(REASONS[check.reason])
     if (check.key.type !== 'publishable') throw new SecretKeyInPage('A secret key must never be put in a page: use a publishable key (gak_pk_...) as pk')
     const own = check.key.allowedOrigins.map(normalizeOrigin).filter((o): o is string => o !== null)
-    return { workspaceId: check.key.workspaceId, allowedOrigins: [...new Set([...own, ...configured])], keyId: check.key.id }
+    return { workspaceId: check.key.workspaceId, allowedOrigins: [...new Set([...own, ...configured])], keyId: check.key.id, allowClientSales: check.key.allowClientSales }
   }
 
   async function originKnown (origin: string): Promise<boolean> {

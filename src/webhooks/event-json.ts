@@ -4,7 +4,7 @@ export const EVENT_JSON_FIELDS = [
   'id', 'visitor_id', 'ga_id', 'session_id', 'event_type', 'event_name', 'url', 'host', 'path', 'referrer', 'referrer_host',
   'source_platform', 'source_medium', 'source_campaign', 'channel', 'source', 'link_id', 'click_id', 'partner_id',
   'amount_cents', 'currency', 'properties', 'device_type', 'browser', 'os', 'bot', 'country',
-  'unique_click', 'qr', 'occurred_at'
+  'unique_click', 'qr', 'trust', 'occurred_at'
 ] as const
 
 /** What publishers hand over: an events row (snake_case columns; extra columns are ignored). */

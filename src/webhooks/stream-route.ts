@@ -4,6 +4,7 @@
 // proxies from timing the connection out; a client that stops reading is dropped.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { workspaceOf } from '../auth/index.js'
+import createError from '@fastify/error'
 import { ValidationFailed, errorResponses } from '../errors.js'
 import { checkTopics } from './input.js'
 import type { LiveBus, LiveMessage } from './live-bus.js'
@@ -13,6 +14,10 @@ import { SseConnection } from './sse.js'
 export interface StreamTuning {
   heartbeatMs: number
   maxBacklogBytes: number
+  /** Open streams one workspace may hold in this process (GA_STREAMS_PER_WORKSPACE). */
+  maxPerWorkspace: number
+  /** How often an open stream re-checks its credential (GA_STREAM_AUTH_RECHECK_MS). */
+  authRecheckMs: number
 }
 
 export interface StreamDeps {
@@ -23,13 +28,18 @@ export interface StreamDeps {
 }
 
 const MAX_PENDING_DURING_REPLAY = 1000
+const TooManyStreams = createError('TOO_MANY_STREAMS', 'This workspace already has %d open live streams; close one first', 429)
+const FULL_RETRY_AFTER_S = 30
 
 const DESCRIPTION = 'Server-sent events (text/event-stream) for the credential\'s workspace. Topics: `link_clicks` → ' +
   '`{"type":"link_click","link_id","unique"}`; `events` → `{"type":"event_recorded","event":{...}}`. Every message has an `id:`; ' +
-  'reconnect with `Last-Event-ID` to receive what was missed in the last few minutes. A `: heartbeat` comment is sent every 15 s.'
+  'reconnect with `Last-Event-ID` to receive what was missed in the last few minutes. A `: heartbeat` comment is sent every 15 s. ' +
+  'A workspace holds at most GA_STREAMS_PER_WORKSPACE streams per process (429 beyond). The credential is checked again every ' +
+  'GA_STREAM_AUTH_RECHECK_MS: once the key is revoked or expired the stream gets an `event: error` and is closed.'
 
 const streamRoute: FastifyPluginAsyncTypebox<StreamDeps> = async (app, { bus, tuning, open }) => {
   app.addHook('onRequest', app.requireApiKey)
+  const perWorkspace = new Map<string, number>()
 
   app.get('/stream', {
     schema: {
@@ -44,6 +54,12 @@ const streamRoute: FastifyPluginAsyncTypebox<StreamDeps> = async (app, { bus, tu
     const topics = checkTopics(req.query.topics)
     if (!topics.ok) throw new ValidationFailed({ topics: topics.error })
     const workspaceId = workspaceOf(req)
+    const held = perWorkspace.get(workspaceId) ?? 0
+    if (held >= tuning.maxPerWorkspace) {
+      void reply.header('retry-after', String(FULL_RETRY_AFTER_S))
+      throw new TooManyStreams(tuning.maxPerWorkspace)
+    }
+    perWorkspace.set(workspaceId, held + 1)
     const lastHeader = req.headers['last-event-id']
     const lastId = typeof lastHeader === 'string' && lastHeader.length <= 100 && lastHeader !== '' ? lastHeader : null
 
@@ -61,12 +77,27 @@ const streamRoute: FastifyPluginAsyncTypebox<StreamDeps> = async (app, { bus, tu
     let unsubscribe = (): void => {}
     const heartbeat = setInterval(() => { conn.comment('heartbeat') }, tuning.heartbeatMs)
     heartbeat.unref()
+    // A revoked or expired key must not keep receiving (issue 14 item 15): the same check the
+    // request passed, run again; an unavailable auth backend keeps the stream open.
+    const recheck = setInterval(() => {
+      app.requireApiKey(req).catch((err: { statusCode?: number }) => {
+        if (closed || (err.statusCode !== 401 && err.statusCode !== 403)) return
+        req.log.info({ workspace_id: workspaceId }, 'stream.credential_revoked')
+        conn.raw(`event: error\ndata: ${JSON.stringify({ error: 'The credential of this stream is no longer valid', code: 'CREDENTIAL_REVOKED' })}\n\n`)
+        end()
+      })
+    }, tuning.authRecheckMs)
+    recheck.unref()
     const cleanup = (): void => {
       if (closed) return
       closed = true
       clearInterval(heartbeat)
+      clearInterval(recheck)
       unsubscribe()
       open.delete(end)
+      const n = (perWorkspace.get(workspaceId) ?? 1) - 1
+      if (n <= 0) perWorkspace.delete(workspaceId)
+      else perWorkspace.set(workspaceId, n)
     }
     function end (): void {
       cleanup()

@@ -18,7 +18,7 @@ export function checkWebhookUrl (raw: string, opts: { requireHttps: boolean, all
   if (u.hash !== '') return { ok: false, error: 'must not contain a fragment' }
   const host = u.hostname.replace(/^\[|\]$/g, '')
   if (host === '') return { ok: false, error: 'must name a host' }
-  if (!opts.allowPrivate && isIP(host) !== 0 && isBlockedAddress(host)) return { ok: false, error: `must not point at a private, loopback, link-local or metadata address (${host})` }
+  if (!opts.allowPrivate && isIP(host) !== 0 && isBlockedAddress(host)) return { ok: false, error: 'must not point at a private, loopback, link-local, metadata or other non-public address' }
   return { ok: true, url: u.href, host }
 }
 
@@ -30,5 +30,5 @@ export async function checkResolvedHost (host: string, lookup: ResolveAll, allow
   })
   if (addresses instanceof Error || addresses.length === 0) return `host ${host} does not resolve`
   const bad = addresses.find(a => isBlockedAddress(a.address))
-  return bad === undefined ? null : `host ${host} resolves to a non-public address (${bad.address})`
+  return bad === undefined ? null : `host ${host} resolves to a non-public address`
 }

@@ -39,8 +39,23 @@ interface Claimed {
 
 const STORED_BODY_CHARS = 2048
 
+function leaseOf (o: DeliveryWorkerOptions): number {
+  return o.leaseMs ?? Math.max(60_000, (o.timeoutMs ?? 15_000) * 4)
+}
+
+/** Extends the lease of the deliveries this worker still holds; returns their ids (issue 14 item 14). */
+async function renewLeases (o: DeliveryWorkerOptions, held: readonly Claimed[]): Promise<Set<string>> {
+  if (held.length === 0) return new Set()
+  const rows = await o.sql<Array<{ id: string }>>`
+    update webhook_deliveries d set locked_until = now() + ${leaseOf(o)} * interval '1 millisecond'
+    from jsonb_to_recordset(${o.sql.json(held.map(h => ({ id: h.id, claimed: h.attempts })))}) as u(id uuid, claimed int)
+    where d.id = u.id and d.status = 'sending' and d.attempts = u.claimed
+    returning d.id`
+  return new Set(rows.map(r => r.id))
+}
+
 async function claimDue (o: DeliveryWorkerOptions): Promise<Claimed[]> {
-  const leaseMs = o.leaseMs ?? Math.max(60_000, (o.timeoutMs ?? 15_000) * 4)
+  const leaseMs = leaseOf(o)
   return await o.sql<Claimed[]>`
     with due as (
       select d.id, w.url, w.secret_sealed, m.body
@@ -121,14 +136,33 @@ async function record (o: DeliveryWorkerOptions, d: Claimed, outcome: { res: Saf
 /** One pass: claims due deliveries and attempts each once. Returns how many were attempted. */
 export async function deliverDueWebhooks (o: DeliveryWorkerOptions): Promise<number> {
   const claimed = await claimDue(o)
+  if (claimed.length === 0) return 0
+  // A lease must not run out while its delivery waits or is sent: renew the unsettled ones a few
+  // times per lease period, and confirm each one's right before sending it.
+  const unsettled = new Set(claimed)
+  const renewal = setInterval(() => {
+    renewLeases(o, [...unsettled]).catch((err: unknown) => { o.log.warn({ err }, 'webhook.lease_renewal_failed') })
+  }, Math.max(50, Math.floor(leaseOf(o) / 3)))
+  renewal.unref()
   let next = 0
   const lanes = Array.from({ length: Math.min(o.concurrency ?? 8, claimed.length) }, async () => {
     while (next < claimed.length) {
       const d = claimed[next++]
-      const outcome = await send(o, d)
-      await record(o, d, outcome).catch((err: unknown) => { o.log.error({ err, delivery_id: d.id }, 'webhook.record_failed') })
+      try {
+        // Taken over by another worker (or the database cannot confirm): not ours to send.
+        const held = await renewLeases(o, [d]).catch(() => null)
+        if (held === null || !held.has(d.id)) continue
+        const outcome = await send(o, d)
+        await record(o, d, outcome).catch((err: unknown) => { o.log.error({ err, delivery_id: d.id }, 'webhook.record_failed') })
+      } finally {
+        unsettled.delete(d)
+      }
     }
   })
-  await Promise.all(lanes)
+  try {
+    await Promise.all(lanes)
+  } finally {
+    clearInterval(renewal)
+  }
   return claimed.length
 }

@@ -19,7 +19,7 @@ const SCHEMA = 'good_analytics'
 const cluster = await startCluster()
 // Ctrl-C reaches the service and the baseline too; exiting runs the embedded database's stop-on-exit.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { process.exit(130) })
-const service = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'soak-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir, GA_LINK_DOMAINS: LINK_DOMAIN })
+const service = await startService({ DATABASE_URL: cluster.url('postgres'), GA_SECRET: 'soak-secret-0123456789abcdefghijklmnop', GA_DATA_DIR: cluster.dir, GA_LINK_DOMAINS: LINK_DOMAIN, GA_RATE_LIMIT_API: '0', GA_RATE_LIMIT_PUBLIC: '0' })
 const agent = new Agent({ connections: 128, keepAliveTimeout: 10_000 })
 const auth = { authorization: `Bearer ${service.key}`, 'content-type': 'application/json' }
 let exitCode = 1

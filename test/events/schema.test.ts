@@ -9,7 +9,7 @@ import { createTestDatabase, SCHEMA } from '../helper.js'
 import { EVENT_COLUMN_TYPES } from '../../src/events/columns.js'
 
 /** Replicated to every node on Citus (DESIGN §10): small, read on every request, keyed globally. */
-const REFERENCE_TABLES = new Set(['workspaces', 'api_keys', 'links', 'link_unique_clicks', 'webhooks', 'webhook_messages', 'webhook_deliveries'])
+const REFERENCE_TABLES = new Set(['workspaces', 'api_keys', 'domains', 'links', 'link_unique_clicks', 'webhooks', 'webhook_messages', 'webhook_deliveries'])
 
 t.test('the events table is the definition in code, column for column', async t => {
   const sql = postgres(await createTestDatabase(t), { max: 1, onnotice: () => {} })

@@ -36,6 +36,8 @@ export interface FakePlatform {
   requests: RecordedRequest[]
   /** Sets the answer for every following request until changed (well-formed requests only). */
   respondWith(script: FakeScript | FakeScript['kind']): void
+  /** Answers only after this many milliseconds (a slow platform). */
+  delay(ms: number): void
   close(): Promise<void>
 }
 
@@ -68,6 +70,7 @@ export async function startFakePlatform (kind: FakePlatformKind, options: FakePl
   const requests: RecordedRequest[] = []
   const checks = checksFor(kind, options)
   let script: FakeScript = { kind: 'success' }
+  let delayMs = 0
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -81,6 +84,7 @@ export async function startFakePlatform (kind: FakePlatformKind, options: FakePl
       requests.push(record)
       const answer = problems.length > 0 ? rejectionFor(kind, problems) : answerFor(kind, script, eventCount(body))
       if (answer === 'hang') return // never answered; close() destroys the socket
+      if (delayMs > 0) await new Promise(resolve => setTimeout(resolve, delayMs))
       record.answeredStatus = answer.status
       res.writeHead(answer.status, answer.headers)
       res.end(answer.body)
@@ -96,6 +100,7 @@ export async function startFakePlatform (kind: FakePlatformKind, options: FakePl
     respondWith (next) {
       script = typeof next === 'string' ? ({ kind: next } as FakeScript) : next
     },
+    delay (ms) { delayMs = ms },
     async close () {
       server.closeAllConnections()
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())))

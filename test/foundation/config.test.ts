@@ -9,7 +9,7 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   ['DATABASE_URL http', { DATABASE_URL: 'http://x/y' }, /DATABASE_URL/],
   ['production without GA_SECRET', { NODE_ENV: 'production' }, /GA_SECRET is required/],
   ['short GA_SECRET', { GA_SECRET: 'short' }, /GA_SECRET must be at least 32/],
-  ['GA_TRUST_PROXY=maybe', { GA_TRUST_PROXY: 'maybe' }, /GA_TRUST_PROXY must be true or false/],
+  ['GA_TRUST_PROXY=maybe', { GA_TRUST_PROXY: 'maybe' }, /GA_TRUST_PROXY must be false, true, a hop count/],
   ['GA_IP_MODE=half', { GA_IP_MODE: 'half' }, /GA_IP_MODE must be one of full, truncate, none/],
   ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
   ['GA_SCHEMA with a quote', { GA_SCHEMA: 'x"; drop' }, /GA_SCHEMA/],

@@ -19,6 +19,7 @@ t.test('QR codes', async t => {
     t.equal(res.status, 200)
     t.equal(res.headers['content-type'], 'image/svg+xml')
     t.equal(res.headers['cache-control'], 'public, max-age=86400')
+    t.match(res.headers.etag, /^"[A-Za-z0-9_-]{27}"$/)
     t.equal(res.headers['x-content-type-options'], 'nosniff')
     t.equal(res.headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'")
     t.equal(res.headers['x-frame-options'], 'DENY')

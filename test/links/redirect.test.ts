@@ -49,7 +49,7 @@ t.test('redirect', async t => {
     const clickId = location.searchParams.get('ga_id') ?? ''
     t.ok(isUuid(clickId) && clickId[14] === '7', 'ga_id is a uuidv7 click id')
     t.equal(header(res, 'cache-control'), 'private, no-store')
-    t.equal(header(res, 'referrer-policy'), 'no-referrer-when-downgrade')
+    t.equal(header(res, 'referrer-policy'), 'strict-origin-when-cross-origin')
     t.equal(header(res, 'x-robots-tag'), 'noindex')
     t.match(res.text, /You are being <a href="https:\/\/example\.com\/landing\?/)
     const cookie = cookiesOf(res).find(c => c.startsWith('_ga_good=')) ?? ''
@@ -140,7 +140,7 @@ t.test('redirect', async t => {
   t.test('UTM overlay and bounded pass-through', async t => {
     const res = await go('/promo?utm_source=newsletter&foo=bar&gclid=abc&ga_id=evil&via=partner')
     const location = new URL(header(res, 'location'))
-    t.equal(location.searchParams.get('utm_source'), 'newsletter', 'request UTMs beat the link’s')
+    t.equal(location.searchParams.get('utm_source'), 'twitter', 'the link’s UTMs beat the request’s (issue 14 item 11)')
     t.equal(location.searchParams.get('foo'), 'bar')
     t.equal(location.searchParams.get('gclid'), null, 'click ids are not forwarded')
     t.equal(location.searchParams.get('via'), null)
@@ -236,8 +236,9 @@ t.test('redirect', async t => {
     t.same(await counters(soon.id), { total: 1, unique: 1, bot: 0 }, 'expired hits are not clicks')
   })
 
-  t.test("a domain's not_found_url and expired_url (settings domain:<host>)", async t => {
-    await sql`insert into settings (workspace_id, key, value) values ('00000000-0000-0000-0000-000000000000', 'domain:nf.example.com', ${sql.json({ not_found_url: 'https://example.com/404', expired_url: 'https://example.com/410' })})`
+  t.test("a domain's not_found_url and expired_url (/ga/api/domains)", async t => {
+    const added = await call(baseUrl, 'POST', '/ga/api/domains', { headers: auth, body: { domain: 'nf.example.com', not_found_url: 'https://example.com/404', expired_url: 'https://example.com/410' } })
+    t.equal(added.status, 201)
     const res = await go('/missing', { host: 'nf.example.com' })
     t.equal(res.status, 302)
     t.equal(header(res, 'location'), 'https://example.com/404')

@@ -3,6 +3,7 @@
 // read back, forged ones ignored, the README's verification code); dedupe on event_id; trimming of
 // properties and referrers; engagement, reconcile_only, clicks and the ?ga_id join.
 import t from 'tap'
+import { createHmac } from 'node:crypto'
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -227,13 +228,17 @@ t.test('beacons', async t => {
   })
 
   t.test('lead and sale keep the amount; bad money is a 422', async t => {
+    // Client-side sales need a key that allows them and an allowed Origin (issue 14 item 2; test/security).
+    const { key: salesPk } = await createApiKey(database.db, config.secret, { workspaceId: ws, name: 'checkout', type: 'publishable', allowedOrigins: [PAGE], allowClientSales: true })
+    const fromPage = { headers: { origin: PAGE } }
     const id = uuid()
-    const r = await post(app, pageview({ event_type: 'sale', event_id: id, amount_cents: 4999, currency: 'eur', properties: { plan: 'pro' } }))
+    const r = await post(app, pageview({ pk: salesPk, event_type: 'sale', event_id: id, amount_cents: 4999, currency: 'eur', properties: { plan: 'pro' } }), fromPage)
     t.equal(r.status, 200)
     const [ev] = await byEventId(id)
     t.equal(ev.amount_cents, 4999)
     t.equal(ev.currency, 'EUR')
-    const bad = await post(app, pageview({ event_type: 'sale', amount_cents: -5 }))
+    t.equal(ev.trust, 'client')
+    const bad = await post(app, pageview({ pk: salesPk, event_type: 'sale', amount_cents: -5 }), fromPage)
     t.equal(bad.status, 422)
   })
 
@@ -258,7 +263,10 @@ t.test('beacons', async t => {
     t.equal(rec.status, 200)
     t.equal(await count(), before, 'no event row')
     t.equal(Number((await sql`select count(*)::int as n from visitors`)[0].n), visitors, 'no visitor: a browser alone is nobody yet')
-    const claimed = await post(app, pageview({ event_type: 'custom', reconcile_only: true, fingerprint: 'fp-123', person_email: 'reconcile@example.com' }), { headers: { cookie: jar } })
+    // A person claim counts only with the identity token the host backend signs (issue 14 item 3; test/security).
+    const { identity_secret: secret } = await app.trust.rotateIdentitySecret(ws)
+    const identity = { person_external_id: 'reconcile-user', person_email: 'reconcile@example.com', identity_token: createHmac('sha256', secret).update('reconcile-user').digest('hex') }
+    const claimed = await post(app, pageview({ event_type: 'custom', reconcile_only: true, fingerprint: 'fp-123', ...identity }), { headers: { cookie: jar } })
     t.equal(claimed.status, 200)
     t.equal(await count(), before, 'still no event row')
     const [v] = await sql`select fingerprints, person_email from visitors where person_email = 'reconcile@example.com'`

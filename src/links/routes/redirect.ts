@@ -3,12 +3,12 @@
 // no database, no per-request logging. HEAD answers like GET but never records a click.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { LRUCache } from 'lru-cache'
 import { Type } from 'typebox'
 import { classifySource, parseUserAgent, type GeoLookup } from '../../classify/index.js'
 import { hookCookieOptions, type HookCookie, type RedirectHookContext } from '../../webhooks/index.js'
 import { uuidv7 } from '../../db/uuid.js'
 import { errorResponses } from '../../errors.js'
+import { LinkTakesNoPassword } from '../errors.js'
 import type { CachedLink, LinkCache } from '../cache.js'
 import type { ClickInput } from '../clicks.js'
 import { isReservedKey, KEY_PATTERN } from '../keys.js'
@@ -16,7 +16,6 @@ import { lazyChildLogger } from '../lazy-logger.js'
 import { isExpired } from '../lookup.js'
 import { PAGE_CSP, passwordPage, redirectBody } from '../pages.js'
 import { MAX_PASSWORD_LENGTH, signUnlockToken, UNLOCK_TTL_MS, unlockCookieName, verifyPassword, verifyUnlockToken } from '../password.js'
-import { findDomainSettings } from '../queries.js'
 import { isQrScan, resolveTarget } from '../redirect-target.js'
 import { cookieScope, flatQuery, GA_COOKIE, GA_COOKIE_OPTIONS, gaCookieFromRequest, gaCookieLine, isPrefetch, requestHost } from '../request.js'
 import { validateDestinationUrl } from '../url-validation.js'
@@ -27,22 +26,25 @@ export interface RedirectDeps {
   /** Queues the click: undefined once queued, a promise only while the click queue is full (backpressure). */
   record: (click: ClickInput) => Promise<void> | undefined
   unlockSecret: string
-  trustProxy: boolean
   cookieDomain: string | null
   /** The synchronous redirect hook (GA_REDIRECT_HOOK_URL), bounded by its 50 ms budget; absent when not configured. */
   hook?: (ctx: RedirectHookContext) => Promise<HookCookie[]>
   ownDomains?: readonly string[]
 }
 
+// Every answer of the short-link host. Referrer-Policy (issue 14 item 16): the destination learns
+// only our origin, never the short link's path, unless the link asks for another policy.
+export const DEFAULT_REFERRER_POLICY = 'strict-origin-when-cross-origin'
 const NO_STORE_HEADERS = {
   'cache-control': 'private, no-store',
-  'referrer-policy': 'no-referrer-when-downgrade',
+  'referrer-policy': DEFAULT_REFERRER_POLICY,
   'x-robots-tag': 'noindex',
   'x-content-type-options': 'nosniff'
 } as const
 
-const DESCRIPTION = 'Short-link redirect (302). The domain is the request Host (X-Forwarded-Host behind a trusted proxy); ' +
-  'when no link has that domain+key, a key-only lookup succeeds if exactly one live link has the key. ' +
+const DESCRIPTION = 'Short-link redirect (302). The domain is the request Host (X-Forwarded-Host from a trusted proxy). ' +
+  'A host owned by a workspace (/ga/api/domains) serves only that workspace\'s links; a shared GA_LINK_DOMAINS domain serves any workspace\'s. ' +
+  'On a host nobody owns, a key-only lookup among the shared domains\' links succeeds if exactly one live link has the key. ' +
   '**Keys are case-sensitive**: `/Abc` and `/abc` are different links. Reserved first segments (ga, api, healthz, readyz, favicon.ico, robots.txt) are never keys. ' +
   'Unknown → 404 (or the domain\'s not_found_url), expired → 410 (or expired_url), password-protected → HTML form. HEAD never counts a click.'
 
@@ -60,7 +62,6 @@ const LOOKUP_FAILURES = {
 
 const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps) => {
   const { cache, geo } = deps
-  const sql = app.database.sql
   // Per-request loggers only when a redirect actually logs (this plugin's routes only).
   app.setChildLoggerFactory((logger, bindings, options) => lazyChildLogger(logger, bindings, options))
   // The identity cookie is only ever set with the configured domain (or none): its attributes are formatted once.
@@ -70,35 +71,37 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
   })
 
-  // Per-domain fallbacks from `settings` (`domain:<host>` → {not_found_url, expired_url}), cached a minute.
-  const domainSettings = new LRUCache<string, Record<string, unknown> | false>({ max: 1000, ttl: 60_000 })
-  async function domainUrl (domain: string, field: 'not_found_url' | 'expired_url'): Promise<string | null> {
-    let settings = domainSettings.get(domain)
-    if (settings === undefined) {
-      settings = (await findDomainSettings(sql, domain)) ?? false
-      domainSettings.set(domain, settings)
-    }
-    if (settings === false) return null
-    const check = validateDestinationUrl(settings[field], { ownDomains: [domain] })
+  // The host's pages (root_url, not_found_url, expired_url) come from its domain row (cached by the
+  // domains feature); they are checked again here, as they are emitted as Location.
+  async function domainUrl (domain: string, field: 'rootUrl' | 'notFoundUrl' | 'expiredUrl'): Promise<string | null> {
+    const pages = await app.domains.pages(domain)
+    const raw = pages?.[field] ?? null
+    if (raw === null) return null
+    const check = validateDestinationUrl(raw, { ownDomains: [domain] })
     return check.ok ? check.url : null
   }
 
-  function plain (reply: FastifyReply, status: number, text: string): FastifyReply {
-    return reply.code(status).headers(NO_STORE_HEADERS).type('text/plain; charset=utf-8').send(text)
+  // Expected answers (404, 410, 400) are sent here and never logged: they are not errors of ours.
+  function plain (reply: FastifyReply, status: number, text: string): void {
+    void reply.code(status).headers(NO_STORE_HEADERS).type('text/plain; charset=utf-8').send(text)
   }
 
-  function bare302 (reply: FastifyReply, location: string): FastifyReply {
-    return reply.code(302).headers(NO_STORE_HEADERS).header('location', location).type('text/html; charset=utf-8').send(redirectBody(location))
+  function bare302 (reply: FastifyReply, location: string, referrerPolicy: string | null = null): FastifyReply {
+    void reply.code(302).headers(NO_STORE_HEADERS)
+    if (referrerPolicy !== null) void reply.header('referrer-policy', referrerPolicy)
+    return reply.header('location', location).type('text/html; charset=utf-8').send(redirectBody(location))
   }
 
-  async function notFound (reply: FastifyReply, domain: string): Promise<FastifyReply> {
-    const url = await domainUrl(domain, 'not_found_url')
-    return url === null ? plain(reply, 404, 'Link not found') : bare302(reply, url)
+  async function notFound (reply: FastifyReply, domain: string): Promise<void> {
+    const url = await domainUrl(domain, 'notFoundUrl')
+    if (url === null) plain(reply, 404, 'Link not found')
+    else bare302(reply, url)
   }
 
-  async function expired (reply: FastifyReply, link: CachedLink, domain: string): Promise<FastifyReply> {
-    const url = link.expiredUrl ?? await domainUrl(domain, 'expired_url')
-    return url === null ? plain(reply, 410, 'Link expired') : bare302(reply, url)
+  async function expired (reply: FastifyReply, link: CachedLink, domain: string): Promise<void> {
+    const url = link.expiredUrl ?? await domainUrl(domain, 'expiredUrl')
+    if (url === null) plain(reply, 410, 'Link expired')
+    else bare302(reply, url, link.referrerPolicy)
   }
 
   function passwordForm (reply: FastifyReply, wrong: boolean): FastifyReply {
@@ -106,15 +109,15 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
       .header('x-frame-options', 'DENY').type('text/html; charset=utf-8').send(passwordPage({ wrong }))
   }
 
-  /** The live link for this request, or the reply already sent (400/404/410). */
-  async function findLink (req: FastifyRequest, key: string, reply: FastifyReply): Promise<{ link: CachedLink, host: string } | FastifyReply> {
-    const hostPort = requestHost(req, deps.trustProxy)
-    if (hostPort === null) return plain(reply, 400, 'Invalid Host header')
+  /** The live link this host may serve for the request, or null once the answer (400/404/410) is sent. */
+  async function findLink (req: FastifyRequest, key: string, reply: FastifyReply): Promise<{ link: CachedLink, host: string } | null> {
+    const hostPort = requestHost(req)
+    if (hostPort === null) { plain(reply, 400, 'Invalid Host header'); return null }
     const domain = hostPort.host
-    if (!KEY_PATTERN.test(key)) return await notFound(reply, domain)
+    if (!KEY_PATTERN.test(key)) { await notFound(reply, domain); return null }
     const link = cache.peek(domain, key) ?? await cache.resolve(domain, key)
-    if (link === null) return await notFound(reply, domain)
-    if (isExpired(link, Date.now())) return await expired(reply, link, domain)
+    if (link === null) { await notFound(reply, domain); return null }
+    if (isExpired(link, Date.now())) { await expired(reply, link, domain); return null }
     return { link, host: domain }
   }
 
@@ -125,7 +128,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     const clickId = uuidv7()
     const gaCookie = gaCookieFromRequest(req)
     const target = resolveTarget(link, { os: device.os, userAgent, country }, req.query as Record<string, unknown>, clickId)
-    if (target === null) return plain(reply, 400, 'Invalid destination URL')
+    if (target === null) { plain(reply, 400, 'Invalid destination URL'); return reply }
 
     if (req.method !== 'HEAD') {
       const bot = device.bot || isPrefetch(req)
@@ -172,7 +175,7 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
         for (const c of cookies) void reply.setCookie(c.name, c.value, hookCookieOptions(c, { secure: req.protocol === 'https', domain: scope?.domain }))
       }
     }
-    return bare302(reply, target)
+    return bare302(reply, target, link.referrerPolicy)
   }
 
   function isUnlocked (req: FastifyRequest, link: CachedLink): boolean {
@@ -198,9 +201,26 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
   }, async (req, reply) => {
     if (isReservedKey(req.params.key)) { reply.callNotFound(); return reply }
     const found = await findLink(req, req.params.key, reply)
-    if (!('link' in found)) return found
+    if (found === null) return reply
     if (found.link.passwordHash !== null && !isUnlocked(req, found.link)) return passwordForm(reply, false)
     return await redirect(req, reply, found.link, found.host)
+  })
+
+  // GET|HEAD / – the short-link host's root: its domain's root_url, else 404.
+  app.get('/', {
+    schema: {
+      tags: ['redirect'],
+      summary: 'Root of a short-link domain',
+      description: 'Redirects (302) to the root_url of the domain named by Host (/ga/api/domains); 404 when it has none.',
+      response: { 302: textReply('Redirect to the domain\'s root_url'), 400: textReply('Invalid Host header'), 404: textReply('Not found'), '5xx': errorResponses['5xx'] }
+    }
+  }, async (req, reply) => {
+    const hostPort = requestHost(req)
+    if (hostPort === null) { plain(reply, 400, 'Invalid Host header'); return reply }
+    const url = await domainUrl(hostPort.host, 'rootUrl')
+    if (url === null) plain(reply, 404, 'Not found')
+    else bare302(reply, url)
+    return reply
   })
 
   // POST /:key – password form; the right password redirects (and counts the click), a wrong one → 401
@@ -209,25 +229,32 @@ const redirectRoutes: FastifyPluginAsyncTypebox<RedirectDeps> = async (app, deps
     schema: {
       tags: ['redirect'],
       summary: 'Unlock a password-protected short link',
-      description: 'Form post (`password=...`) from the password page. The right password sets a signed unlock cookie for this link (24 h) and redirects; a wrong one answers 401 with the form.',
+      description: 'Form post (`password=...`) from the password page. The right password sets a signed unlock cookie for this link (24 h) and redirects; a wrong one answers 401 with the form. ' +
+        'Attempts are limited per client IP and per link (GA_PASSWORD_ATTEMPTS_PER_IP / _PER_LINK per 15 minutes): past them 429 with Retry-After. A link without a password answers 405.',
       params: KeyParams,
       response: {
         302: textReply('Unlocked: redirect to the destination'),
         401: textReply('Wrong password: the form again'),
+        405: errorResponses['4xx'],
+        429: errorResponses['4xx'],
         ...LOOKUP_FAILURES
       }
     }
   }, async (req, reply) => {
     if (isReservedKey(req.params.key)) { reply.callNotFound(); return reply }
     const found = await findLink(req, req.params.key, reply)
-    if (!('link' in found)) return found
+    if (found === null) return reply
     const { link, host } = found
-    if (link.passwordHash === null) return await redirect(req, reply, link, host)
+    if (link.passwordHash === null) {
+      void reply.header('allow', 'GET, HEAD')
+      throw new LinkTakesNoPassword()
+    }
     const body = req.body as Record<string, unknown> | undefined
     const password = typeof body?.password === 'string' ? body.password : ''
-    if (password === '' || password.length > MAX_PASSWORD_LENGTH || !(await verifyPassword(password, link.passwordHash))) {
-      return passwordForm(reply, true)
-    }
+    if (password === '' || password.length > MAX_PASSWORD_LENGTH) return passwordForm(reply, true)
+    // Counted before the scrypt: guessing costs the guesser its budget, not our thread pool.
+    app.limits.passwordAttempt(req, reply, link.id)
+    if (!(await verifyPassword(password, link.passwordHash))) return passwordForm(reply, true)
     void reply.setCookie(unlockCookieName(link.id), signUnlockToken(link.id, deps.unlockSecret, { passwordHash: link.passwordHash, nowMs: Date.now() }), {
       httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge: Math.floor(UNLOCK_TTL_MS / 1000)
     })
