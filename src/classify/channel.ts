@@ -4,7 +4,8 @@ import {
   DISPLAY_MEDIUM, EMAIL_PATTERN, PAID_MEDIUM, REFERRAL_MEDIUM, SEARCH_SOURCE_NAMES, SOCIAL_MEDIUM,
   SOCIAL_SOURCE_NAMES, type Channel
 } from './channel.data.js'
-import { AI_HOSTS, REFERER_HOSTS, type ClickIdEntry, type RefererCategory } from './source.data.js'
+import { lookupHost } from './referrer-table.js'
+import type { ClickIdEntry, RefererCategory } from './source.data.js'
 
 export { CHANNELS, isChannel, type Channel } from './channel.data.js'
 
@@ -18,9 +19,8 @@ const KIND_OF_CATEGORY: Readonly<Record<RefererCategory, SourceKind>> = {
 export function sourceKind (source: string | null): SourceKind {
   if (source === null) return null
   const name = source.trim().toLowerCase().replace(/^www\./, '')
-  const listed = REFERER_HOSTS.get(name)
-  if (listed?.category !== undefined) return KIND_OF_CATEGORY[listed.category]
-  if (AI_HOSTS.has(name)) return 'ai'
+  const listed = name.includes('.') && /^[a-z0-9.-]+$/.test(name) ? lookupHost(name) : undefined
+  if (listed !== undefined) return KIND_OF_CATEGORY[listed.category]
   // Left-of-TLD labels, so `google.de` and `m.facebook.com` are recognised without listing every ccTLD.
   const labels = name.includes('.') ? name.split('.').slice(0, -1) : [name]
   if (labels.some((l) => SEARCH_SOURCE_NAMES.has(l))) return 'search'

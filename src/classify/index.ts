@@ -4,9 +4,10 @@ export {
   type Source, type SourceInput, type SourceRule
 } from './source.js'
 export { CHANNELS, isChannel, channelOfTraffic, sourceKind, type Channel } from './channel.js'
-export { classifyReferer, refererDomain, isOwnDomain, type RefererMap, type RefererResult } from './referer.js'
+export { classifyReferer, refererDomain, isOwnDomain, parseReferrer, type RefererMap, type RefererResult } from './referer.js'
+export { lookupHost, type HostEntry } from './referrer-table.js'
 export {
-  CLICK_ID_PARAMS, PARTNER_PARAMS, REFERER_HOSTS, AI_HOSTS, UTM_KEYS, CONFIDENCES,
+  CLICK_ID_PARAMS, PARTNER_PARAMS, UTM_KEYS, CONFIDENCES,
   type ClickIdEntry, type Confidence, type RefererCategory
 } from './source.data.js'
 export { safeHttpUrl, urlHost, urlPath, pathForGrouping, normalizeUrlForFilter, MAX_URL_LENGTH } from './url.js'

@@ -1,6 +1,9 @@
 // Pattern tables for the source classifier (reference §3.1 and §3.5), written once.
-// Hosts are matched exactly after lower-casing and removing one leading `www.`; there is
-// deliberately no suffix matching, so `news.google.com` stays a plain referral.
+// The referrer tables here are OUR ADDITIONS to the vendored Matomo dataset (data/*.yml, compiled
+// into referrers.generated.ts): AI assistants, messaging apps, webmail, and search engines and
+// social networks the dataset lacks. referrer-table.ts merges both; an addition wins over the
+// dataset for the same host. Hosts are written without `www.`; `{}` stands for a country TLD
+// (`pinterest.{}` = pinterest.de, pinterest.co.uk, …) or a country sub-domain, as in the dataset.
 
 import type { Channel } from './channel.data.js'
 
@@ -42,49 +45,84 @@ export const MEDIUM_OF_CATEGORY: Readonly<Record<RefererCategory, string>> = {
 type PlatformHosts = Readonly<Record<string, readonly string[]>>
 
 const SEARCH: PlatformHosts = {
-  google: ['google.com', 'google.co.uk'],
+  google: ['google.com', 'google.{}'],
   bing: ['bing.com'],
-  duckduckgo: ['duckduckgo.com'],
-  yahoo: ['yahoo.com'],
-  baidu: ['baidu.com']
+  duckduckgo: ['duckduckgo.com', 'html.duckduckgo.com', 'lite.duckduckgo.com'],
+  yahoo: ['yahoo.com', 'search.yahoo.com'],
+  baidu: ['baidu.com', 'm.baidu.com'],
+  yandex: ['yandex.ru', 'yandex.com', 'yandex.{}', 'ya.ru'],
+  brave: ['search.brave.com'],
+  kagi: ['kagi.com'],
+  mojeek: ['mojeek.com'],
+  presearch: ['presearch.com'],
+  swisscows: ['swisscows.com'],
+  yep: ['yep.com'],
+  petal: ['petalsearch.com'],
+  metager: ['metager.org'],
+  naver: ['search.naver.com', 'm.search.naver.com'],
+  seznam: ['search.seznam.cz'],
+  ecosia: ['ecosia.org'],
+  startpage: ['startpage.com'],
+  qwant: ['qwant.com']
 }
 
 const SOCIAL: PlatformHosts = {
-  facebook: ['facebook.com', 'm.facebook.com', 'l.facebook.com', 'lm.facebook.com', 'fb.com', 'fb.me'],
+  facebook: ['facebook.com', 'm.facebook.com', 'l.facebook.com', 'lm.facebook.com', 'fb.com', 'fb.me', 'facebook.{}'],
   instagram: ['instagram.com', 'l.instagram.com'],
   twitter: ['t.co', 'twitter.com', 'x.com'],
   linkedin: ['linkedin.com', 'lnkd.in'],
   youtube: ['youtube.com', 'youtu.be'],
   reddit: ['reddit.com', 'old.reddit.com', 'out.reddit.com'],
   tiktok: ['tiktok.com'],
-  pinterest: ['pinterest.com'],
-  threads: ['threads.net'],
-  bluesky: ['bsky.app']
+  pinterest: ['pinterest.com', 'pinterest.{}', 'pin.it'],
+  threads: ['threads.net', 'threads.com'],
+  bluesky: ['bsky.app'],
+  mastodon: ['mastodon.social', 'mastodon.online'],
+  snapchat: ['snapchat.com'],
+  quora: ['quora.com'],
+  vkontakte: ['vk.com', 'vk.ru'],
+  odnoklassniki: ['ok.ru'],
+  xing: ['xing.com']
 }
 
+// Webmail: the dataset has no email list. Besides these hosts, a host whose first label is
+// `mail`, `webmail`, `email` (optionally numbered) counts as webmail too (referrer-table.ts).
 const EMAIL: PlatformHosts = {
   gmail: ['mail.google.com', 'mail.googleusercontent.com'],
-  outlook: ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'outlook.com'],
-  yahoo_mail: ['mail.yahoo.com', 'mail.yahoo.co.jp'],
+  outlook: ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'outlook.com', 'mail.live.com'],
+  yahoo_mail: ['mail.yahoo.com', 'mail.yahoo.net', 'mail.yahoo.co.uk', 'mail.yahoo.co.jp'],
   icloud_mail: ['mail.icloud.com'],
   aol_mail: ['mail.aol.com'],
   proton_mail: ['mail.proton.me'],
   zoho_mail: ['mail.zoho.com'],
-  gmx: ['mail.gmx.com', 'mail.gmx.net', 'mail.gmx.de'],
-  web_de: ['mail.web.de'],
+  gmx: ['mail.gmx.com', 'mail.gmx.net', 'mail.gmx.de', 'navigator.gmx.net'],
+  web_de: ['mail.web.de', 'navigator.web.de'],
   mailru: ['e.mail.ru'],
   yandex_mail: ['mail.yandex.ru', 'mail.yandex.com'],
   naver_mail: ['mail.naver.com'],
+  daum_mail: ['mail.daum.net', 'mail2.daum.net'],
+  qq_mail: ['mail.qq.com', 'wx.mail.qq.com'],
+  netease_mail: ['mail.163.com', 'mail.126.com'],
+  seznam_mail: ['email.seznam.cz'],
+  mynet_mail: ['mail.mynet.com'],
+  bigpond_mail: ['webmail.bigpond.com', 'webmail2.bigpond.com'],
+  optus_mail: ['webmail.optuszoo.com.au'],
+  orange_mail: ['orange.fr/webmail', 'messagerie.orange.fr', 'webmail.orange.fr'],
+  t_online_mail: ['email.t-online.de'],
+  libero_mail: ['mail.libero.it'],
   fastmail: ['app.fastmail.com'],
-  tuta: ['mail.tutanota.com'],
+  tuta: ['mail.tutanota.com', 'app.tuta.com'],
   hey: ['app.hey.com']
 }
 
 const MESSAGING: PlatformHosts = {
-  whatsapp: ['web.whatsapp.com'],
-  telegram: ['web.telegram.org'],
+  whatsapp: ['web.whatsapp.com', 'wa.me'],
+  telegram: ['web.telegram.org', 't.me', 'org.telegram.messenger'],
   slack: ['slack.com', 'app.slack.com'],
-  discord: ['discord.com']
+  discord: ['discord.com', 'discord.gg', 'discordapp.com'],
+  messenger: ['messenger.com'],
+  line: ['line.me'],
+  teams: ['teams.microsoft.com', 'teams.live.com']
 }
 
 const AI: PlatformHosts = {
@@ -93,7 +131,7 @@ const AI: PlatformHosts = {
   perplexity: ['perplexity.ai'],
   copilot: ['copilot.microsoft.com', 'edgeservices.bing.com', 'turing.microsoft.com', 'cosmos.microsoft.com'],
   gemini: ['gemini.google.com', 'bard.google.com', 'deepmind.com'],
-  grok: ['grok.com', 'grok.x.com', 'x.ai'],
+  grok: ['grok.com', 'grok.x.com', 'x.ai', 'x.com/i/grok'],
   deepseek: ['deepseek.com'],
   you: ['you.com'],
   meta_ai: ['meta.ai'],
@@ -131,32 +169,27 @@ const AI: PlatformHosts = {
   neeva: ['neeva.com'],
   nimble: ['nimble.ai'],
   bnngpt: ['bnngpt.com'],
-  adobe_firefly: ['firefly.adobe.com']
+  adobe_firefly: ['firefly.adobe.com'],
+  notebooklm: ['notebooklm.google.com']
 }
 
+/** Our additions by category; the dataset's own entries are merged in referrer-table.ts. */
 export const PLATFORM_HOSTS: Readonly<Record<RefererCategory, PlatformHosts>> = {
   search: SEARCH, social: SOCIAL, email: EMAIL, messaging: MESSAGING, ai: AI
 }
 
+/**
+ * Dataset search hosts that are general sites with a search box (a news site, an ISP portal, a
+ * translation tool): a visit from them is organic search only when the referrer still carries
+ * the search term, otherwise a plain referral.
+ */
+export const SEARCH_TERM_REQUIRED: ReadonlySet<string> = new Set([
+  'cnn.com', 'fastweb.it', 'charter.net', 'arcor.de', 'skynet.be', 'talktalk.co.uk', 'online.no',
+  'icq.com', 'meinestadt.de', 'msnbc.msn.com', 'start.lenovo.com', 'wow.com', 'translate.google.com',
+  'digg.com', 'friendfeed.com', 'technorati.com', 'rpmfind.net', 'sourceforge.net', 'myspace.com'
+])
+
 export interface RefererEntry { platform: string, medium: string, category?: RefererCategory }
-
-function invert (): Map<string, RefererEntry> {
-  const byHost = new Map<string, RefererEntry>()
-  for (const category of REFERER_CATEGORIES) {
-    for (const [platform, hosts] of Object.entries(PLATFORM_HOSTS[category])) {
-      for (const host of hosts) byHost.set(host, { platform, medium: MEDIUM_OF_CATEGORY[category], category })
-    }
-  }
-  return byHost
-}
-
-/** host → platform/medium/category, the built-in referer table. */
-export const REFERER_HOSTS: ReadonlyMap<string, RefererEntry> = invert()
-
-/** AI host → canonical platform; the `utm_source` AI check always uses this built-in list. */
-export const AI_HOSTS: ReadonlyMap<string, string> = new Map(
-  Object.entries(AI).flatMap(([platform, hosts]) => hosts.map((host) => [host, platform] as const))
-)
 
 export const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'] as const
 export type UtmKey = typeof UTM_KEYS[number]

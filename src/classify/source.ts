@@ -3,8 +3,9 @@
 // name of the deciding rule. Pure: the same input always gives the same plain JSON object.
 import { channelOfClickId, channelOfReferer, channelOfTraffic, type Channel } from './channel.js'
 import { classifyReferer, type RefererMap } from './referer.js'
+import { lookupHost } from './referrer-table.js'
 import {
-  AI_HOSTS, CLICK_ID_PARAMS, MEDIUM_ALIASES, PARTNER_PARAMS, UTM_KEYS,
+  CLICK_ID_PARAMS, MEDIUM_ALIASES, PARTNER_PARAMS, UTM_KEYS,
   type ClickIdEntry, type Confidence, type UtmKey
 } from './source.data.js'
 
@@ -40,6 +41,10 @@ export interface Source extends UtmFields {
   captured_click_ids: Record<string, string>
   referer_domain: string | null
   referer_url: string | null
+  /** The referrer-table key that decided the referrer rule (`google.{}`, `mail.*`), else null. */
+  referer_match: string | null
+  /** The search term a search-engine referrer still carries (`utm_term` is kept apart), else null. */
+  search_term: string | null
   confidence: Confidence
   channel: Channel
   rule: SourceRule
@@ -98,6 +103,14 @@ export function queryParamsFromUrl (url: string | null | undefined, maxParams = 
   return Object.fromEntries(params)
 }
 
+/** The AI assistant a `utm_source` names (`chatgpt.com`, `www.perplexity.ai`), by the built-in table. */
+function aiPlatformOf (utmSource: string): string | undefined {
+  const name = utmSource.trim().toLowerCase()
+  if (name === '' || !/^[a-z0-9.-]+$/.test(name)) return undefined
+  const entry = lookupHost(name)
+  return entry?.category === 'ai' ? entry.platform : undefined
+}
+
 export function classifySource (input: SourceInput): Source {
   const params = input.queryParams
   const clickTable = input.clickIdParams ?? CLICK_ID_PARAMS
@@ -115,7 +128,7 @@ export function classifySource (input: SourceInput): Source {
 
   // UTM rule. [TS-REC] upstream nulls the platform when utm_source is absent; we keep the
   // referrer's platform and only let the UTM rule decide what it actually states.
-  const aiPlatform = utm.utm_source === null ? undefined : AI_HOSTS.get(utm.utm_source.toLowerCase().replace(/^www\./, ''))
+  const aiPlatform = utm.utm_source === null ? undefined : aiPlatformOf(utm.utm_source)
   if (aiPlatform !== undefined) {
     [platform, medium, confidence, rule, channel] = [aiPlatform, 'ai', 'medium', 'utm:ai', 'AI Assistants']
   } else if (utm.utm_source !== null || utm.utm_medium !== null) {
@@ -144,13 +157,16 @@ export function classifySource (input: SourceInput): Source {
     medium,
     campaign: utm.utm_campaign,
     content: utm.utm_content,
-    term: utm.utm_term,
+    // An organic search visit's keyword, when the engine still sends it, is its term (GA4 does the same).
+    term: utm.utm_term ?? (rule === 'referrer:search' ? ref.search_term : null),
     partner_code: partnerCode,
     click_id_type: clickType,
     click_id_value: clickType === null ? null : captured[clickType],
     captured_click_ids: captured,
     referer_domain: ref.referer_domain,
     referer_url: ref.referer_url,
+    referer_match: ref.match,
+    search_term: ref.search_term,
     // Listed, not spread: a spread inside a wide literal leaves V8's fast path (~0.1 ms a call).
     utm_source: utm.utm_source,
     utm_medium: utm.utm_medium,

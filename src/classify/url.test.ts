@@ -84,3 +84,27 @@ t.test('safeHttpUrl', async (t) => {
   for (const [name, input, want] of rows) t.equal(safeHttpUrl(input), want, name)
   t.equal(safeHttpUrl('https://acme.com/abcdef', 20), null, 'custom limit')
 })
+
+// The verbatim fast path of safeHttpUrl (issue 19: classify speed) must give what URL gives.
+t.test('safeHttpUrl fast path equals the WHATWG href', async (t) => {
+  const { default: fc } = await import('fast-check')
+  const { verbatimHref } = await import('./url.js')
+  const slow = (s: string): string | null => { try { return new URL(s).href } catch { return null } }
+  const piece = fc.stringMatching(/^[A-Za-z0-9\-._~!$&()*+,;=:@/?#%'"<> {}|^`\\]{0,40}$/)
+  const host = fc.stringMatching(/^[a-z0-9-]{1,10}(\.[a-z0-9-]{1,10}){0,3}$/)
+  const url = fc.oneof(
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+    fc.tuple(fc.constantFrom('http://', 'https://'), host, piece).map(([s, h, p]) => s + h + p)
+  )
+  fc.assert(fc.property(url, (u) => {
+    const fast = verbatimHref(u)
+    return fast === null || fast === slow(u)
+  }), { numRuns: 5000 })
+  const cases = ['https://a.com', 'https://a.com?x=1', 'https://a.com/a/./b', 'https://a.com/%2e%2e/x', 'http://1.2.3.4/', 'http://0x7f/', 'https://xn--bcher-kva.de/', "https://a.com/?q='", 'https://a.com/#a#b']
+  for (const c of cases) {
+    const fast = verbatimHref(c)
+    t.ok(fast === null || fast === slow(c), c)
+  }
+  t.equal(verbatimHref('https://a.com'), 'https://a.com/')
+  t.equal(verbatimHref('https://www.google.com/search?q=x'), 'https://www.google.com/search?q=x')
+})

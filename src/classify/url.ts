@@ -16,11 +16,34 @@ export function safeHttpUrl (value: unknown, maxLength: number = MAX_URL_LENGTH)
   if (typeof value !== 'string') return null
   const s = value.trim()
   if (s === '' || s.length > maxLength || CONTROL_CHARS.test(s)) return null
+  const verbatim = verbatimHref(s)
+  if (verbatim !== null) return verbatim.length > maxLength ? null : verbatim
   let url: URL
   try { url = new URL(s) } catch { return null }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
   if (url.hostname === '' || url.username !== '' || url.password !== '') return null
   return url.href.length > maxLength ? null : url.href
+}
+
+// `http(s)://` + a plain lower-case DNS name (last label starting with a letter, so never an
+// IPv4 form; no punycode, port or user-info) + a rest made only of characters that WHATWG
+// serialisation keeps as they are and without dot segments: its href is the input itself (plus
+// the `/` an empty path gets). Saves a full URL parse on the hot beacon path; anything else falls
+// through to the parser. url.test.ts checks it against `new URL` on generated URLs.
+const VERBATIM = /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(?=[/?#]|$)/
+const VERBATIM_REST = /^[A-Za-z0-9\-._~!$&()*+,;=:@/?#%]*$/
+
+export function verbatimHref (s: string): string | null {
+  const m = VERBATIM.exec(s)
+  if (m === null || m[0].includes('xn--')) return null
+  const rest = s.slice(m[0].length)
+  if (!VERBATIM_REST.test(rest)) return null
+  const hash = rest.indexOf('#')
+  const q = rest.indexOf('?')
+  const pathEnd = Math.min(hash === -1 ? rest.length : hash, q === -1 ? rest.length : q)
+  const path = rest.slice(0, pathEnd)
+  if (path.includes('/.') || /%2e/i.test(path) || rest.indexOf('#', hash + 1) > hash && hash !== -1) return null
+  return rest.startsWith('/') ? s : `${m[0]}/${rest}`
 }
 
 function parseAbsolute (url: string): URL | null {

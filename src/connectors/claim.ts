@@ -60,7 +60,7 @@ export async function loadDispatchSources (sql: Sql, workspaceId: string, ids: r
     select d.id, d.connector_event_id, d.source_context, d.event_occurred_at,
       (e.id is not null) as event_found, e.event_type, e.event_name, e.occurred_at, e.amount_cents, e.currency,
       e.context->>'url' as url, e.context->>'ip' as client_ip, e.context->>'user_agent' as user_agent, coalesce(e.properties, '{}'::jsonb) as properties,
-      v.person_email, v.person_phone, v.person_name, v.person_external_id,
+      v.id as visitor_id, v.person_email, v.person_phone, v.person_name, v.person_external_id, v.person_metadata, v.geo,
       v.click_id_params, v.click_id_history, v.connector_identifiers
     from connector_dispatches d
     left join events e on e.workspace_id = d.workspace_id and e.id = d.event_id and e.occurred_at = d.event_occurred_at
@@ -82,6 +82,8 @@ export interface DispatchResult {
   durationMs: number
   responseExcerpt?: string
   platformRef?: string
+  /** Changes made to the input before sending (DispatchInput.notes), kept with the attempt. */
+  notes?: string
 }
 
 /**
@@ -113,7 +115,8 @@ export async function recordResults (sql: Sql, results: readonly DispatchResult[
     error_kind: r.errorKind ?? null,
     duration_ms: Math.round(r.durationMs),
     response_excerpt: r.responseExcerpt ?? null,
-    error: r.lastError ?? null
+    error: r.lastError ?? null,
+    notes: r.notes ?? null
   }))
   return await sql.begin(async (tx) => {
     const updated = await tx`
@@ -137,7 +140,7 @@ export async function recordResults (sql: Sql, results: readonly DispatchResult[
         }
       })))
     }
-    await tx`insert into connector_dispatch_attempts ${tx(attempts, 'id', 'workspace_id', 'dispatch_id', 'connector', 'attempt', 'outcome', 'http_status', 'error_kind', 'duration_ms', 'response_excerpt', 'error')}`
+    await tx`insert into connector_dispatch_attempts ${tx(attempts, 'id', 'workspace_id', 'dispatch_id', 'connector', 'attempt', 'outcome', 'http_status', 'error_kind', 'duration_ms', 'response_excerpt', 'error', 'notes')}`
     return updated.count
   })
 }

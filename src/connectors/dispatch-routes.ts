@@ -34,6 +34,7 @@ const AttemptView = Type.Object({
   duration_ms: Type.Integer(),
   response_excerpt: Type.Union([Type.String(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
+  notes: Type.Union([Type.String(), Type.Null()], { description: 'Changes made before sending, e.g. an address value cut to the platform\'s limit' }),
   created_at: Type.String()
 })
 
@@ -99,7 +100,7 @@ const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const [row] = await sql<Row[]>`select ${sql.unsafe(COLUMNS)} from connector_dispatches where workspace_id = ${ws} and id = ${req.params.id}`
     if (row === undefined) throw new NotFound('Dispatch not found')
     const attempts = await sql<Row[]>`
-      select attempt, outcome, http_status, error_kind, duration_ms, response_excerpt, error, created_at
+      select attempt, outcome, http_status, error_kind, duration_ms, response_excerpt, error, notes, created_at
       from connector_dispatch_attempts where workspace_id = ${ws} and dispatch_id = ${req.params.id} order by created_at, id`
     return { ...view(row), attempt_log: attempts.map((a) => ({ ...a, created_at: iso(a.created_at) })) } as never
   })

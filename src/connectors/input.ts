@@ -2,7 +2,9 @@
 // from (pure). Signals are the visitor's stored click/browser ids overridden by what the
 // conversion itself carried (its stored source context), sanitised again: values with invalid
 // characters are dropped here even if something upstream let them through.
+import { ADDRESS_INPUT_FIELDS, limitAddress, mergeAddress, type Address } from './address.js'
 import { consentFromProperties } from './consent.js'
+import type { LastWebEvent } from './last-web-event.js'
 import { sanitizeSignals } from './signals.js'
 import type { DispatchInput, Signals } from './types.js'
 
@@ -28,6 +30,11 @@ export interface DispatchSourceRow {
   person_phone: string | null
   person_name: string | null
   person_external_id: string | null
+  /** visitors.person_metadata: identify stores the person's address under `address`. */
+  person_metadata?: unknown
+  /** visitors.geo: `country` (ISO code), and `region` / `city` when the geo database has them. */
+  geo?: unknown
+  visitor_id?: string | null
   click_id_params: unknown
   click_id_history: unknown
   connector_identifiers: unknown
@@ -67,9 +74,43 @@ export function splitName (name: string | null): { firstName: string | null, las
   return { firstName: parts[0], lastName: parts.length > 1 ? parts.slice(1).join(' ') : null }
 }
 
-export function dispatchInputOf (row: DispatchSourceRow): DispatchInput {
+/** An address object stored as JSON (`{city, region, postal_code, country}`) → Address. */
+export function addressFromJson (value: unknown): Address {
+  const a = record(value)
+  return { city: text(a.city), region: text(a.region), postalCode: text(a.postal_code), country: text(a.country) }
+}
+
+/** The conversion's own `person_city` … properties (leads and sales carry them there). */
+export function addressFromProperties (properties: Record<string, unknown>): Address {
+  const out: Address = {}
+  for (const [name, field] of Object.entries(ADDRESS_INPUT_FIELDS)) out[field] = text(properties[name])
+  return out
+}
+
+/**
+ * The address sent for a conversion, field by field: what the conversion carried, then what the
+ * person was identified with, then the visitor's geo (country always; region and city when the
+ * geo database has them). Over-long values are cut to the platforms' limits, with notes.
+ */
+export function conversionAddress (row: Pick<DispatchSourceRow, 'properties' | 'person_metadata' | 'geo'>): { address: Address, notes: string[] } {
+  const geo = record(row.geo)
+  return limitAddress(mergeAddress(
+    addressFromProperties(record(row.properties)),
+    addressFromJson(record(row.person_metadata).address),
+    { city: text(geo.city), region: text(geo.region), country: text(geo.country) }
+  ))
+}
+
+/**
+ * A claimed dispatch → what its connector builds from. `lastWeb` is the visitor's last web event:
+ * a conversion recorded by a backend (no page URL, IP or browser of its own) borrows them, so the
+ * platforms see a website conversion of the browser that was actually on the site.
+ */
+export function dispatchInputOf (row: DispatchSourceRow, lastWeb: LastWebEvent | null = null): DispatchInput {
   const properties = record(row.properties)
   const { firstName, lastName } = splitName(row.person_name)
+  const { address, notes } = conversionAddress(row)
+  const borrow = lastWeb !== null && (row.url === null || row.client_ip === null || row.user_agent === null)
   return {
     dispatchId: row.id,
     connectorEventId: row.connector_event_id,
@@ -79,17 +120,19 @@ export function dispatchInputOf (row: DispatchSourceRow): DispatchInput {
     amountCents: row.amount_cents,
     currency: row.currency,
     orderId: text(properties.order_id) ?? text(properties.transaction_id),
-    eventSourceUrl: row.url,
-    clientIp: row.client_ip,
-    userAgent: row.user_agent,
+    eventSourceUrl: row.url ?? (borrow ? lastWeb.url : null),
+    clientIp: row.client_ip ?? (borrow ? lastWeb.clientIp : null),
+    userAgent: row.user_agent ?? (borrow ? lastWeb.userAgent : null),
     visitor: {
       email: row.person_email,
       phone: row.person_phone,
       firstName: text(properties.first_name) ?? firstName,
       lastName: text(properties.last_name) ?? lastName,
-      externalId: row.person_external_id
+      externalId: row.person_external_id,
+      ...address
     },
     signals: signalsOf(row),
-    consent: consentFromProperties(row.properties)
+    consent: consentFromProperties(row.properties),
+    ...(notes.length === 0 ? {} : { notes })
   }
 }

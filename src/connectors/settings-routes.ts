@@ -16,7 +16,12 @@ const ConfigSchema = Type.Object({
   default_calling_code: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{1,3}$' }), Type.Null()], { description: 'Calling code for phone numbers without an international prefix' })),
   options: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 2048 }), { description: 'Connector-specific settings (config_keys)' })),
   accept_client_conversions: Type.Optional(Type.Boolean({ description: 'Also send leads and sales recorded by browser beacons (trust "client"); default false: only conversions sent with a secret key' }))
-}, { additionalProperties: false })
+}, {
+  // Not `additionalProperties: false`: a connector option may sit directly on config
+  // (`{"config": {"url": …}}` for the webhook ≡ `config.options.url`), and any other field is
+  // answered by validateSettingsUpdate with its name and the place it belongs.
+  description: 'Each of the connector\'s config_keys may be given directly (config.url) or under config.options (config.options.url).'
+})
 
 const ConnectorView = Type.Object({
   type: Type.String(),
@@ -46,7 +51,7 @@ const PutBody = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
   credentials: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { description: 'Replaces the whole credential set; every credential_keys name is required; string values only' })),
   config: Type.Optional(ConfigSchema)
-}, { additionalProperties: false })
+}, { description: 'Unknown or misplaced fields are refused with 422, naming the field and where it belongs.' })
 
 export function connectorView (connector: Connector, stored: StoredConnectorSettings): ConnectorViewT {
   return {

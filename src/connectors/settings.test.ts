@@ -24,7 +24,19 @@ const CASES: [string, Connector, typeof empty, SettingsUpdate, Record<string, Re
   ['webhook refuses loopback', webhookConnector, empty, { enabled: true, credentials: { secret: SECRET }, config: { options: { url: 'http://127.0.0.1:9/x' } } }, { 'config.options.url': /private/ }],
   ['webhook refuses metadata', webhookConnector, empty, { enabled: true, credentials: { secret: SECRET }, config: { options: { url: 'http://169.254.169.254/' } } }, { 'config.options.url': /private/ }],
   ['webhook secret format', webhookConnector, empty, { enabled: true, credentials: { secret: 'short' }, config: { options: { url: 'https://hooks.example.com/x' } } }, { 'credentials.secret': /whsec_|too short/ }],
-  ['webhook ok', webhookConnector, empty, { enabled: true, credentials: { secret: SECRET }, config: { options: { url: 'https://hooks.example.com/x' } } }, null]
+  ['webhook ok', webhookConnector, empty, { enabled: true, credentials: { secret: SECRET }, config: { options: { url: 'https://hooks.example.com/x' } } }, null],
+  // Issue 19: the documented shape config.url, and misplaced fields named with their place.
+  ['webhook config.url', webhookConnector, empty, { enabled: true, credentials: { secret: SECRET }, config: { url: 'https://hooks.example.com/x' } }, null],
+  ['webhook config.url is checked like options.url', webhookConnector, empty, { enabled: true, credentials: { secret: SECRET }, config: { url: 'http://127.0.0.1:9/x' } }, { 'config.options.url': /private/ }],
+  ['webhook config.url not a string', webhookConnector, empty, { config: { url: 42 } }, { 'config.url': /string/ }],
+  ['webhook url twice, differently', webhookConnector, empty, { config: { url: 'https://a.example/x', options: { url: 'https://b.example/x' } } }, { 'config.url': /once/ }],
+  ['webhook url at the top level', webhookConnector, empty, { url: 'https://hooks.example.com/x' }, { url: /config\.url/ }],
+  ['webhook secret under config', webhookConnector, empty, { config: { secret: SECRET } }, { 'config.secret': /credentials\.secret/ }],
+  ['webhook secret under config.options', webhookConnector, empty, { config: { options: { secret: SECRET } } }, { 'config.options.secret': /credentials\.secret/ }],
+  ['unknown config field names the places', webhookConnector, empty, { config: { endpoint: 'https://x.example' } }, { 'config.endpoint': /not a webhook setting.*config\.url/ }],
+  ['unknown body field', metaConnector, empty, { surprise: 1 }, { surprise: /not a meta setting.*enabled, credentials and config/ }],
+  ['test_mode at the top level', metaConnector, empty, { test_mode: true }, { test_mode: /config\.test_mode/ }],
+  ['meta option given directly', metaConnector, stored, { config: { test_mode: true, test_event_code: 'TEST1' } }, null]
 ]
 
 t.test('validateSettingsUpdate', async (t) => {

@@ -85,7 +85,54 @@ export interface SettingsUpdate {
     default_calling_code?: string | null
     options?: Record<string, string>
     accept_client_conversions?: boolean
+    /** A connector option given directly (`config.url` ≡ `config.options.url`), or a misplaced field. */
+    [key: string]: unknown
   }
+  /** Anything else is misplaced: answered with the field's name and where it belongs. */
+  [key: string]: unknown
+}
+
+const BODY_FIELDS = ['enabled', 'credentials', 'config'] as const
+const CONFIG_FIELDS = ['test_mode', 'event_name_mapping', 'default_calling_code', 'options', 'accept_client_conversions'] as const
+
+/** Where a field that was sent in the wrong place belongs, as the message for that field. */
+function placeHint (connector: Connector, name: string, at: 'body' | 'config' | 'options'): string {
+  const type = connector.type
+  const credentials = [...connector.credentialKeys, ...(connector.optionalCredentialKeys ?? [])]
+  const options = connector.configKeys ?? []
+  if (credentials.includes(name)) return `is a ${type} credential: send it as credentials.${name}`
+  if (options.includes(name)) return `is a ${type} option: send it as config.${name} (or config.options.${name})`
+  if ((CONFIG_FIELDS as readonly string[]).includes(name)) return `belongs in config.${name}`
+  if ((BODY_FIELDS as readonly string[]).includes(name)) return `belongs at the top level of the body (${name})`
+  const optionList = options.length === 0 ? 'none' : options.map((o) => `config.${o}`).join(', ')
+  const where = at === 'body' ? 'the body takes enabled, credentials and config' : `config takes ${CONFIG_FIELDS.join(', ')}`
+  return `is not a ${type} setting: ${where}; ${type} options: ${optionList}; credentials: ${credentials.join(', ') || 'none'}`
+}
+
+/** config.options with the options given directly on config (config.url) merged in, or field → problem. */
+function mergedOptions (connector: Connector, current: StoredConfig, body: SettingsUpdate, errors: Record<string, string>): Record<string, string> {
+  const given = body.config ?? {}
+  const options: Record<string, string> = { ...(given.options ?? current.options) }
+  const optionKeys = connector.configKeys ?? []
+  for (const name of Object.keys(options)) {
+    if (given.options !== undefined && !optionKeys.includes(name)) {
+      errors[`config.options.${name}`] = optionKeys.length === 0 || connector.credentialKeys.includes(name)
+        ? placeHint(connector, name, 'options')
+        : `is not a ${connector.type} option (known: ${optionKeys.join(', ')})`
+    }
+  }
+  for (const [name, value] of Object.entries(given)) {
+    if ((CONFIG_FIELDS as readonly string[]).includes(name)) continue
+    if (!optionKeys.includes(name)) { errors[`config.${name}`] = placeHint(connector, name, 'config'); continue }
+    if (typeof value !== 'string') { errors[`config.${name}`] = 'must be a string'; continue }
+    if (value.length > 2048) { errors[`config.${name}`] = 'must be at most 2048 characters'; continue }
+    if (given.options?.[name] !== undefined && given.options[name] !== value) {
+      errors[`config.${name}`] = `is also given as config.options.${name} with another value: send it once`
+      continue
+    }
+    options[name] = value
+  }
+  return options
 }
 
 export interface ValidatedUpdate {
@@ -122,6 +169,9 @@ function checkWebhookUrl (url: string | undefined, ctx: ValidationContext): stri
  */
 export function validateSettingsUpdate (connector: Connector, current: StoredConnectorSettings, body: SettingsUpdate, ctx: ValidationContext): { ok: true, value: ValidatedUpdate } | { ok: false, errors: Record<string, string> } {
   const errors: Record<string, string> = {}
+  for (const name of Object.keys(body)) {
+    if (!(BODY_FIELDS as readonly string[]).includes(name)) errors[name] = placeHint(connector, name, 'body')
+  }
   const known = new Set([...connector.credentialKeys, ...(connector.optionalCredentialKeys ?? [])])
   let credentials: Record<string, string> | undefined
   if (body.credentials !== undefined) {
@@ -142,13 +192,10 @@ export function validateSettingsUpdate (connector: Connector, current: StoredCon
     test_mode: body.config?.test_mode ?? current.config.test_mode,
     event_name_mapping: body.config?.event_name_mapping ?? current.config.event_name_mapping,
     default_calling_code: body.config?.default_calling_code === undefined ? current.config.default_calling_code : body.config.default_calling_code,
-    options: body.config?.options ?? current.config.options,
+    options: mergedOptions(connector, current.config, body, errors),
     accept_client_conversions: body.config?.accept_client_conversions ?? current.config.accept_client_conversions
   }
   const configKeys = connector.configKeys ?? []
-  for (const name of Object.keys(body.config?.options ?? {})) {
-    if (!configKeys.includes(name)) errors[`config.options.${name}`] = `is not a ${connector.type} option (known: ${configKeys.join(', ') || 'none'})`
-  }
   const enabled = body.enabled ?? current.enabled
   const hasCredentials = credentials !== undefined || current.credentials !== null
   if (enabled && connector.credentialKeys.length > 0 && !hasCredentials && body.credentials === undefined) {

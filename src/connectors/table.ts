@@ -16,6 +16,8 @@ export const connectorDispatchAttempts = pgTable('connector_dispatch_attempts', 
   durationMs: integer('duration_ms').notNull(),
   responseExcerpt: text('response_excerpt'),
   error: text('error'),
+  /** What was changed before sending (e.g. an address value cut to the platform's limit). */
+  notes: text('notes'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 }, (t) => [
   // workspace_id in the key: the table distributes by workspace on Citus (DESIGN §10).

@@ -30,6 +30,12 @@ export interface VisitorFields {
   firstName?: string | null
   lastName?: string | null
   externalId?: string | null
+  /** Address match keys, plaintext (address.ts normalises them per platform). */
+  city?: string | null
+  region?: string | null
+  postalCode?: string | null
+  /** ISO 3166-1 alpha-2 or a country name; address.ts resolves it. */
+  country?: string | null
 }
 
 /** One conversion to deliver to one connector. */
@@ -52,6 +58,8 @@ export interface DispatchInput {
   visitor: VisitorFields
   signals: Signals
   consent?: Consent | null
+  /** Changes made to the input before sending (e.g. a value cut to the platform's limit), recorded with the attempt. */
+  notes?: string[]
 }
 
 export interface ConnectorConfig {

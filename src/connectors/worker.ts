@@ -13,6 +13,7 @@ import { claimDueDispatches, loadDispatchSources, recordResults, renewLeases, ty
 import { consentStatus } from './consent.js'
 import { isWithinDeliveryWindow } from './eligibility.js'
 import { dispatchInputOf } from './input.js'
+import { loadLastWebEvents } from './last-web-event.js'
 import { askDispatchPolicy } from './policy.js'
 import { redactExcerpt } from './redact.js'
 import { decideAfterFailure, windowExpiredReason } from './retry.js'
@@ -138,13 +139,16 @@ async function deliverGroup (deps: DeliveryDeps, group: ClaimedDispatch[], opts:
     return group.map((d) => result(d, 'paused', reason, { errorKind: 'credential' }))
   }
   const sources = new Map((await loadDispatchSources(deps.sql, ws, group.map((d) => d.id))).map((s) => [s.id, s]))
+  // Backend conversions (no page, IP or browser of their own) borrow those of the visitor's last web event.
+  const needWeb = [...sources.values()].filter((s) => s.visitor_id != null && (s.url === null || s.client_ip === null || s.user_agent === null))
+  const lastWeb = await loadLastWebEvents(deps.sql, ws, needWeb.map((s) => s.visitor_id as string))
   const nowMs = Date.now()
   const done: DispatchResult[] = []
   const ready: { dispatch: ClaimedDispatch, input: DispatchInput }[] = []
   for (const dispatch of group) {
     const source = sources.get(dispatch.id)
     if (source === undefined || !source.event_found) { done.push(result(dispatch, 'permanently_failed', 'the conversion event no longer exists')); continue }
-    const input = dispatchInputOf(source)
+    const input = dispatchInputOf(source, source.visitor_id == null ? null : lastWeb.get(source.visitor_id) ?? null)
     if (!connector.supportedEventTypes.includes(input.eventType)) { done.push(result(dispatch, 'skipped', `unsupported_event_type: ${type} does not take ${input.eventType}`)); continue }
     if (!isWithinDeliveryWindow(connector, input.occurredAt, nowMs)) {
       done.push(result(dispatch, 'permanently_failed', windowExpiredReason(type, connector.deliveryWindowMs ?? 0), { errorKind: 'expired' }))
@@ -250,8 +254,9 @@ async function sendBatch (deps: DeliveryDeps, connector: Connector, allItems: It
   const random = opts.random ?? Math.random
   const failedIndexes = outcome.ok ? [] : outcome.failedIndexes
   return [...failed, ...sendable.map((item, index): DispatchResult => {
+    const noted = item.input.notes === undefined || item.input.notes.length === 0 ? common : { ...common, notes: item.input.notes.join('; ') }
     if (outcome.ok || (failedIndexes !== undefined && failedIndexes.length > 0 && !failedIndexes.includes(index))) {
-      return result(item.dispatch, 'delivered', undefined, { ...common, ...(outcome.ok && outcome.platformRef !== undefined ? { platformRef: outcome.platformRef } : {}) })
+      return result(item.dispatch, 'delivered', undefined, { ...noted, ...(outcome.ok && outcome.platformRef !== undefined ? { platformRef: outcome.platformRef } : {}) })
     }
     const decision = decideAfterFailure({
       connectorType: connector.type,
@@ -265,7 +270,7 @@ async function sendBatch (deps: DeliveryDeps, connector: Connector, allItems: It
       random
     })
     return result(item.dispatch, decision.status, decision.lastError, {
-      ...common,
+      ...noted,
       errorKind: outcome.kind,
       ...(decision.status === 'failed' ? { nextAttemptAt: decision.nextAttemptAt } : {})
     })

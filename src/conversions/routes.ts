@@ -8,6 +8,7 @@ import { workspaceOf } from '../auth/index.js'
 import { EventBodyFields } from '../events/schemas.js'
 import { apiContext } from '../events/routes.js'
 import { CONVERSION_EVENT_TYPES } from './plan.js'
+import { conversionWithAddress } from './address-fields.js'
 
 const ConversionBody = Type.Object(EventBodyFields, { additionalProperties: false })
 const ConversionReply = Type.Object({
@@ -27,7 +28,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
         response: { 200: ConversionReply, 201: ConversionReply, ...errorResponses }
       }
     }, async (req, reply) => {
-      const result = await app.recorder.record(workspaceOf(req), { ...req.body, event_type: kind }, apiContext(req))
+      const result = await app.recorder.record(workspaceOf(req), { ...conversionWithAddress(req.body), event_type: kind }, apiContext(req))
       return await reply.code(result.status === 'created' ? 201 : 200).send({ event_id: result.event_id, dispatches: result.dispatches })
     })
   }

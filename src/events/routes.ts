@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { errorResponses } from '../errors.js'
+import { conversionWithAddress } from '../conversions/address-fields.js'
 import { workspaceOf } from '../auth/index.js'
 import { listEvents } from './queries.js'
 import { BatchBody, BatchResult, EventBody, EventCreated, EventListQuery, EventReply } from './schemas.js'
@@ -28,7 +29,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
       response: { 200: EventCreated, 201: EventCreated, ...errorResponses }
     }
   }, async (req, reply) => {
-    const result = await app.recorder.record(workspaceOf(req), req.body, apiContext(req))
+    const result = await app.recorder.record(workspaceOf(req), conversionWithAddress(req.body), apiContext(req))
     return await reply.code(result.status === 'created' ? 201 : 200).send({ event_id: result.event_id })
   })
 
@@ -42,7 +43,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
   }, async (req, reply) => {
     const ws = workspaceOf(req)
     const ctx = apiContext(req)
-    const settled = await Promise.allSettled(req.body.events.map(async e => await app.recorder.record(ws, e, ctx)))
+    const settled = await Promise.allSettled(req.body.events.map(async e => await app.recorder.record(ws, conversionWithAddress(e), ctx)))
     // An outage is the whole request's answer (503 + Retry-After), not a per-item error.
     const outage = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !((s.reason as { statusCode?: number }).statusCode! < 500))
     if (outage !== undefined) throw outage.reason

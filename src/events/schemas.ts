@@ -3,6 +3,7 @@
 // validation.ts so beacons get the very same answers.
 import { Type, type Static } from 'typebox'
 import { INGEST_EVENT_TYPES } from './validation.js'
+import { AddressFields } from '../conversions/address-fields.js'
 
 const Json = Type.Object({}, { additionalProperties: true })
 const NullableString = Type.Union([Type.String(), Type.Null()])
@@ -62,7 +63,9 @@ export const EventBodyFields = {
   connector_signals: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 512 }), { description: '_fbp, _fbc, fbclid, gclid, gbraid, wbraid, li_fat_id, ttclid' })),
   partner_id: Type.Optional(NullableUuid),
   referral_link_id: Type.Optional(NullableUuid),
-  referral_click_id: Type.Optional(NullableUuid)
+  referral_click_id: Type.Optional(NullableUuid),
+  // Issue 19: a lead's / sale's person address (kept in its properties, sent to the connectors).
+  ...AddressFields
 }
 
 export const EventBody = Type.Object({

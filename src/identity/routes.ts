@@ -12,6 +12,7 @@ import { cleanSignals, cleanUuid, suppliedSignals } from './signals.js'
 import { browsersOf, findByExternalId, findLiving, listVisitors } from './queries.js'
 import { visitorProfile } from './profile.js'
 import { VisitorNotFound } from './errors.js'
+import { identifyWithAddress } from '../conversions/address-fields.js'
 import { inRetriedTransaction } from './retry.js'
 import {
   AttributionReply, ExternalIdParams, IdentifyBody, IdParams, Pagination, ResolveBody, VisitorReply
@@ -127,7 +128,7 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const ws = workspaceOf(req)
     const uuid = cleanUuid(req.params.id)
     if (uuid === undefined) throw new VisitorNotFound()
-    const visitor = await inRetriedTransaction(sql, async tx => await service.identify(tx, ws, uuid, req.body))
+    const visitor = await inRetriedTransaction(sql, async tx => await service.identify(tx, ws, uuid, identifyWithAddress(req.body)))
     return await visitorProfile(sql, ws, visitor)
   })
 

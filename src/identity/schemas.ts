@@ -1,5 +1,6 @@
 // Request and response shapes of the visitor API (API.md "Visitors", reference §9.5).
 import { Type, type Static } from 'typebox'
+import { AddressFields } from '../conversions/address-fields.js'
 
 const Json = Type.Object({}, { additionalProperties: true })
 const NullableJson = Type.Union([Json, Type.Null()])
@@ -80,6 +81,8 @@ export const IdentifyBody = Type.Object({
   person_email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
   person_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   person_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  person_metadata: Type.Optional(Json)
+  person_metadata: Type.Optional(Json),
+  // Issue 19: stored as person_metadata.address ({city, region, postal_code, country}).
+  ...AddressFields
 }, { additionalProperties: false, minProperties: 1 })
 export type IdentifyBody = Static<typeof IdentifyBody>

@@ -23,7 +23,9 @@ t.test('settings API', async (t) => {
     ['/ga/api/connectors/meta', { credentials: { pixel_id: '1', access_token: { nested: true } } }, 422, 'credentials.access_token'],
     ['/ga/api/connectors/meta', { enabled: 'yes' }, 422, 'enabled'],
     ['/ga/api/connectors/meta', { config: { options: { nope: 'x' } } }, 422, 'config.options.nope'],
-    ['/ga/api/connectors/meta', { surprise: 1 }, 422, /./],
+    ['/ga/api/connectors/meta', { surprise: 1 }, 422, 'surprise'],
+    ['/ga/api/connectors/webhook', { url: 'https://hooks.example.com/x' }, 422, 'url'],
+    ['/ga/api/connectors/webhook', { config: { endpoint: 'https://hooks.example.com/x' } }, 422, 'config.endpoint'],
     ['/ga/api/connectors/webhook', { enabled: true, credentials: { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, config: { options: { url: 'http://169.254.169.254/latest' } } }, 422, 'config.options.url']
   ]
   for (const [url, payload, status, want] of BAD) {
@@ -32,6 +34,14 @@ t.test('settings API', async (t) => {
     if (typeof want === 'string') t.ok(r.body.errors?.[want] !== undefined, `names ${want}: ${JSON.stringify(r.body)}`)
     else t.match(r.body.error, want)
   }
+
+  // Issue 19: the webhook URL in its documented place, config.url (also config.options.url).
+  const hook = await call(c, 'PUT', '/ga/api/connectors/webhook', { enabled: true, credentials: { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, config: { url: 'https://hooks.example.com/conversions' } })
+  t.equal(hook.status, 200, JSON.stringify(hook.body))
+  t.match(hook.body, { enabled: true, config: { options: { url: 'https://hooks.example.com/conversions' } } })
+  const misplaced = await call(c, 'PUT', '/ga/api/connectors/webhook', { config: { secret: 'x' } })
+  t.equal(misplaced.status, 422)
+  t.match(misplaced.body.error, /config\.secret.*credentials\.secret/, 'the message names the field and its place')
 
   const put = await call(c, 'PUT', '/ga/api/connectors/meta', { enabled: true, credentials: { pixel_id: '123', access_token: 'very-secret-token' }, config: { event_name_mapping: { signup: 'CompleteRegistration' } } })
   t.equal(put.status, 200)

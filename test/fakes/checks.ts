@@ -53,6 +53,7 @@ export function checkMeta (req: Incoming, token: string | undefined): string[] {
       if (u[k] !== undefined) { check(p, Array.isArray(u[k]), `${k} must be an array`); checkHashes(p, k, Array.isArray(u[k]) ? u[k] as unknown[] : [u[k]]) }
     }
     checkHashes(p, 'fn/ln', [u.fn, u.ln])
+    checkHashes(p, 'ct/st/zp/country', [u.ct, u.st, u.zp, u.country])
     if (u.fbc !== undefined) check(p, /^fb\.\d\.\d{13}\.[A-Za-z0-9_-]+$/.test(String(u.fbc)), `fbc ${String(u.fbc)}`)
     if (u.fbp !== undefined) check(p, /^fb\.\d\.\d{13}\.\d+$/.test(String(u.fbp)), `fbp ${String(u.fbp)}`)
     if (e.action_source === 'website') {
@@ -95,6 +96,11 @@ export function checkGoogleDataManager (req: Incoming, token: string | undefined
     for (const id of ids) {
       check(p, isObj(id) && Object.keys(id).length === 1, 'each user identifier holds exactly one value')
       if (isObj(id)) checkHashes(p, 'userIdentifier', [id.emailAddress, id.phoneNumber])
+      if (isObj(id) && isObj(id.address)) {
+        const a = id.address
+        checkHashes(p, 'address names', [a.givenName, a.familyName])
+        check(p, /^[A-Z]{2}$/.test(String(a.regionCode)) && typeof a.postalCode === 'string' && typeof a.givenName === 'string' && typeof a.familyName === 'string', 'address needs givenName, familyName, regionCode (alpha-2) and postalCode')
+      }
     }
     if (e.conversionValue !== undefined) check(p, typeof e.conversionValue === 'number' && /^[A-Z]{3}$/.test(String(e.currency)), 'value needs currency')
   }
@@ -117,7 +123,15 @@ export function checkGoogleAds (req: Incoming, token: string | undefined): strin
     check(p, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d$/.test(String(c.conversionDateTime)), 'conversionDateTime format')
     checkClickIds(p, 'conversion', c)
     const ids = Array.isArray(c.userIdentifiers) ? c.userIdentifiers : []
-    for (const id of ids) if (isObj(id)) checkHashes(p, 'userIdentifier', [id.hashedEmail, id.hashedPhoneNumber])
+    for (const id of ids) {
+      if (!isObj(id)) continue
+      checkHashes(p, 'userIdentifier', [id.hashedEmail, id.hashedPhoneNumber])
+      if (isObj(id.addressInfo)) {
+        const a = id.addressInfo
+        checkHashes(p, 'addressInfo names', [a.hashedFirstName, a.hashedLastName])
+        check(p, /^[A-Z]{2}$/.test(String(a.countryCode)) && typeof a.postalCode === 'string', 'addressInfo needs countryCode (alpha-2) and postalCode')
+      }
+    }
   }
   if (p.length === 0 && token !== undefined && header(req.headers, 'authorization') !== `Bearer ${token}`) p.push('auth: wrong token')
   return p
@@ -142,6 +156,10 @@ export function checkLinkedin (req: Incoming, token: string | undefined): string
       check(p, typeof v.amount === 'string' && /^\d+(\.\d+)?$/.test(v.amount) && /^[A-Z]{3}$/.test(String(v.currencyCode)), 'conversionValue amount must be a decimal string')
     }
     const user = isObj(e.user) ? e.user : {}
+    if (isObj(user.userInfo)) {
+      check(p, typeof user.userInfo.firstName === 'string' && typeof user.userInfo.lastName === 'string', 'userInfo needs firstName and lastName')
+      if (user.userInfo.countryCode !== undefined) check(p, /^[A-Z]{2}$/.test(String(user.userInfo.countryCode)), 'userInfo.countryCode must be alpha-2')
+    }
     const ids = Array.isArray(user.userIds) ? user.userIds : undefined
     check(p, ids !== undefined, 'user.userIds required')
     for (const id of ids ?? []) {
@@ -169,7 +187,8 @@ export function checkTiktok (req: Incoming, token: string | undefined): string[]
     check(p, Number.isInteger(e.event_time) && (e.event_time as number) < 1e11, 'event_time must be unix seconds')
     check(p, typeof e.event_id === 'string', 'event_id')
     const u = isObj(e.user) ? e.user : {}
-    checkHashes(p, 'user', [u.email, u.phone, u.external_id, u.first_name, u.last_name])
+    checkHashes(p, 'user', [u.email, u.phone, u.external_id, u.first_name, u.last_name, u.zip_code])
+    if (u.country !== undefined) check(p, /^[a-z]{2}$/.test(String(u.country)), 'user.country must be alpha-2')
   }
   if (p.length === 0 && token !== undefined && header(req.headers, 'access-token') !== token) p.push('auth: wrong token')
   return p

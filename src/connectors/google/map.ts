@@ -1,7 +1,8 @@
 // DispatchInput → Google payloads (pure): a Data Manager event and a Google Ads ClickConversion.
 import { compact, nonEmpty, rfc3339Seconds } from '../build-helpers.js'
 import { moneyOf, toMajorUnits } from '../money.js'
-import { hashEmail, hashPhone } from '../normalize.js'
+import { countryCode, googlePostalCode } from '../address.js'
+import { hashEmail, hashName, hashPhone } from '../normalize.js'
 import type { BuildContext, ConsentState, DispatchInput, Signals } from '../types.js'
 import { GOOGLE_CLICK_ID_ORDER } from './schema.js'
 
@@ -23,6 +24,20 @@ function hashedIdentifiers (input: DispatchInput, ctx: BuildContext): { email: s
   }
 }
 
+/**
+ * Google matches on an address only as a whole: hashed first and last name plus the plain
+ * country code and postal code (city and state optional, Ads API only). Anything less is not sent.
+ */
+export function googleAddress (input: DispatchInput): { givenName: string, familyName: string, countryCode: string, postalCode: string, city: string | null, state: string | null } | null {
+  const v = input.visitor
+  const givenName = hashName(v.firstName, 'google')
+  const familyName = hashName(v.lastName, 'google')
+  const country = countryCode(v.country)
+  const postalCode = googlePostalCode(v.postalCode, country)
+  if (givenName === null || familyName === null || country === null || postalCode === null) return null
+  return { givenName, familyName, countryCode: country, postalCode, city: nonEmpty(v.city), state: nonEmpty(v.region) }
+}
+
 function dataManagerConsent (state: ConsentState | undefined): string | undefined {
   if (state === 'granted') return 'CONSENT_GRANTED'
   if (state === 'denied') return 'CONSENT_DENIED'
@@ -31,9 +46,11 @@ function dataManagerConsent (state: ConsentState | undefined): string | undefine
 
 export function mapDataManagerEvent (input: DispatchInput, ctx: BuildContext): Record<string, unknown> {
   const ids = hashedIdentifiers(input, ctx)
+  const address = googleAddress(input)
   const userIdentifiers = [
     ...(ids.email === null ? [] : [{ emailAddress: ids.email }]),
-    ...(ids.phone === null ? [] : [{ phoneNumber: ids.phone }])
+    ...(ids.phone === null ? [] : [{ phoneNumber: ids.phone }]),
+    ...(address === null ? [] : [{ address: { givenName: address.givenName, familyName: address.familyName, regionCode: address.countryCode, postalCode: address.postalCode } }])
   ]
   const money = moneyOf(input.amountCents, input.currency)
   // The UA/IP we hold were captured with the conversion, so they describe the event's device,
@@ -70,9 +87,14 @@ function googleAdsConsent (state: ConsentState | undefined): string | undefined 
 
 export function mapGoogleAdsConversion (input: DispatchInput, ctx: BuildContext, conversionAction: string): Record<string, unknown> {
   const ids = hashedIdentifiers(input, ctx)
+  const address = googleAddress(input)
+  const addressInfo = address === null
+    ? null
+    : compact({ hashedFirstName: address.givenName, hashedLastName: address.familyName, city: address.city ?? undefined, state: address.state ?? undefined, countryCode: address.countryCode, postalCode: address.postalCode })
   const userIdentifiers = [
     ...(ids.email === null ? [] : [{ hashedEmail: ids.email, userIdentifierSource: 'FIRST_PARTY' }]),
-    ...(ids.phone === null ? [] : [{ hashedPhoneNumber: ids.phone, userIdentifierSource: 'FIRST_PARTY' }])
+    ...(ids.phone === null ? [] : [{ hashedPhoneNumber: ids.phone, userIdentifierSource: 'FIRST_PARTY' }]),
+    ...(addressInfo === null ? [] : [{ addressInfo, userIdentifierSource: 'FIRST_PARTY' }])
   ]
   const money = moneyOf(input.amountCents, input.currency)
   const consent = compact({

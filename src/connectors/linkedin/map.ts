@@ -1,6 +1,7 @@
 // DispatchInput → LinkedIn conversion event element (pure).
 import { compact, nonEmpty } from '../build-helpers.js'
 import { formatMajorUnits, moneyOf } from '../money.js'
+import { countryCode } from '../address.js'
 import { hashEmail } from '../normalize.js'
 import type { DispatchInput } from '../types.js'
 
@@ -14,8 +15,10 @@ export function linkedinUser (input: DispatchInput): Record<string, unknown> {
   ]
   const firstName = nonEmpty(input.visitor.firstName)
   const lastName = nonEmpty(input.visitor.lastName)
-  // userInfo is plaintext and LinkedIn needs both names in it; half a name is not sent.
-  const userInfo = firstName !== null && lastName !== null ? { firstName, lastName } : undefined
+  // userInfo is plaintext and LinkedIn needs both names in it; half a name is not sent. The
+  // country (ISO alpha-2) is the only address field LinkedIn's userInfo takes.
+  const country = countryCode(input.visitor.country)
+  const userInfo = firstName !== null && lastName !== null ? compact({ firstName, lastName, countryCode: country ?? undefined }) : undefined
   return compact({ userIds, userInfo })
 }
 

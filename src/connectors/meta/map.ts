@@ -1,5 +1,6 @@
 // DispatchInput → Meta CAPI server event (pure).
 import { compact, nonEmpty, platformEventName, unixSeconds } from '../build-helpers.js'
+import { metaAddress } from '../address.js'
 import { moneyOf, toMajorUnits, DEFAULT_CURRENCY, normalizeCurrency } from '../money.js'
 import { hashEmail, hashExternalId, hashName, hashPhone } from '../normalize.js'
 import { buildFbc } from '../signals.js'
@@ -20,6 +21,8 @@ export function metaUserData (input: DispatchInput, ctx: BuildContext): Record<s
     ph: one(hashPhone(v.phone, 'meta', cc)),
     fn: hashName(v.firstName, 'meta'),
     ln: hashName(v.lastName, 'meta'),
+    // Address keys: each hashed from Meta's normal form (address.ts).
+    ...metaAddress(v),
     external_id: one(hashExternalId(v.externalId)),
     // Never hashed (Meta matches these verbatim).
     client_ip_address: nonEmpty(input.clientIp),

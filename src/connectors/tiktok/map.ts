@@ -1,5 +1,6 @@
 // DispatchInput → TikTok Events API event (pure).
 import { compact, nonEmpty, platformEventName, unixSeconds } from '../build-helpers.js'
+import { tiktokAddress } from '../address.js'
 import { moneyOf, toMajorUnits } from '../money.js'
 import { hashEmail, hashExternalId, hashName, hashPhone } from '../normalize.js'
 import type { BuildContext, DispatchInput } from '../types.js'
@@ -16,6 +17,8 @@ export function tiktokUser (input: DispatchInput, ctx: BuildContext): Record<str
     external_id: hashExternalId(v.externalId),
     first_name: hashName(v.firstName, 'tiktok'),
     last_name: hashName(v.lastName, 'tiktok'),
+    // zip_code hashed; city, state and country plain in their normal form (address.ts).
+    ...tiktokAddress(v),
     ip: nonEmpty(input.clientIp),
     user_agent: nonEmpty(input.userAgent)
   })

@@ -15,7 +15,11 @@ export function mapWebhookPayload (input: DispatchInput): Record<string, unknown
     email: nonEmpty(input.visitor.email),
     phone: nonEmpty(input.visitor.phone),
     first_name: nonEmpty(input.visitor.firstName),
-    last_name: nonEmpty(input.visitor.lastName)
+    last_name: nonEmpty(input.visitor.lastName),
+    city: nonEmpty(input.visitor.city),
+    region: nonEmpty(input.visitor.region),
+    postal_code: nonEmpty(input.visitor.postalCode),
+    country: nonEmpty(input.visitor.country)
   })
   return {
     type: webhookEventType(input.eventType),
